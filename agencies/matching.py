@@ -1,0 +1,46 @@
+"""Keys that tell two spellings of one agency apart from two agencies (pure, no Django).
+
+Agencies are matched by website domain first, then by normalised name; both keys are
+stored on the agency so the match is one indexed lookup.
+"""
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+# Legal-form words that say nothing about which agency it is ("Acme Ltd" is "Acme").
+LEGAL_SUFFIXES = frozenset(
+    {"ltd", "limited", "llc", "llp", "inc", "plc", "gmbh", "ag", "sl", "sa", "slu", "sas",
+     "sarl", "bv", "nv", "srl", "spa", "co", "corp", "company", "group"}
+)
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def strip_accents(text: str) -> str:
+    """``text`` without combining marks: "Selección" becomes "Seleccion"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise_name(name: str) -> str:
+    """A case-, accent- and punctuation-insensitive key for an agency name."""
+    words = _NOT_WORD.split(strip_accents(name).casefold())
+    kept = [w for w in words if w]
+    while len(kept) > 1 and kept[-1] in LEGAL_SUFFIXES:
+        kept.pop()
+    return " ".join(kept)
+
+
+def domain_from_website(website: str) -> str:
+    """The registrable-looking host of a website ("https://www.Acme.com/x" → "acme.com")."""
+    website = website.strip()
+    if not website:
+        return ""
+    if "://" not in website:
+        website = f"http://{website}"
+    try:
+        host = urlsplit(website).hostname or ""
+    except ValueError:
+        return ""
+    host = host.lower().rstrip(".")
+    return host.removeprefix("www.")

@@ -1,0 +1,237 @@
+"""Agencies and the scores that background jobs compute for them."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from agencies.matching import domain_from_website, normalise_name
+
+
+class SpecialtyCode(models.TextChoices):
+    TECHNOLOGY = "technology", _("Technology")
+    FINANCE = "finance", _("Finance and accounting")
+    ENGINEERING = "engineering", _("Engineering")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    SALES = "sales", _("Sales")
+    MARKETING = "marketing", _("Marketing")
+    LEGAL = "legal", _("Legal")
+    HUMAN_RESOURCES = "human_resources", _("Human resources")
+    EXECUTIVE = "executive", _("Executive search")
+    HOSPITALITY = "hospitality", _("Hospitality")
+    LOGISTICS = "logistics", _("Logistics")
+    EDUCATION = "education", _("Education")
+    CONSTRUCTION = "construction", _("Construction")
+    CREATIVE = "creative", _("Creative and design")
+    ADMINISTRATION = "administration", _("Administration")
+
+
+class Specialty(models.Model):
+    """One entry of the fixed list of specialties; rows are created by a migration."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, choices=SpecialtyCode.choices)
+
+    class Meta:
+        verbose_name = _("specialty")
+        verbose_name_plural = _("specialties")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__in=SpecialtyCode.values), name="specialty_code_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class AgencyQuerySet(models.QuerySet):
+    def listed(self) -> "AgencyQuerySet":
+        """Agencies shown to the public: active and not merged into another."""
+        return self.filter(is_active=True, merged_into__isnull=True)
+
+
+class Agency(models.Model):
+    """A recruitment or placement agency. Duplicates are merged, never deleted."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    domain = models.CharField(
+        _("domain"), max_length=253, blank=True, db_index=True, editable=False,
+        help_text=_("Derived from the website; used to match agencies on import."),
+    )
+    name_key = models.CharField(
+        _("normalised name"), max_length=200, db_index=True, editable=False,
+        help_text=_("Case-, accent- and punctuation-insensitive name used for matching."),
+    )
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    specialties = models.ManyToManyField(
+        Specialty, verbose_name=_("specialties"), related_name="agencies", blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        help_text=_("Set when this agency was a duplicate; its pages redirect there."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")), name="agency_not_merged_into_itself"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_empty"),
+        ]
+        indexes = [models.Index(fields=["country", "city"], name="agency_country_city_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def refresh_match_keys(self) -> None:
+        """Recompute the derived matching keys from the name and website."""
+        self.domain = domain_from_website(self.website)
+        self.name_key = normalise_name(self.name)
+
+
+RATE_FIELDS = (
+    "reply_rate",
+    "ghosting_rate",
+    "feedback_rate",
+    "follow_up_rate",
+    "cv_harvest_rate",
+    "salary_fishing_rate",
+)
+
+
+def _rate_constraints() -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": (0, 1)}),
+            name=f"agencyscore_{name}_0_1",
+        )
+        for name in RATE_FIELDS
+    ]
+
+
+class AgencyScore(models.Model):
+    """An agency's current metrics and score. Written only by the scoring jobs."""
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, primary_key=True,
+        related_name="score",
+    )
+    score = models.FloatField(_("score"), null=True, blank=True)
+    score_low = models.FloatField(_("score, low end of range"), null=True, blank=True)
+    score_high = models.FloatField(_("score, high end of range"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    engagements = models.PositiveIntegerField(_("engagements counted"), default=0)
+    reply_rate = models.FloatField(_("reply rate"), null=True, blank=True)
+    median_reply_days = models.FloatField(_("median reply time (days)"), null=True, blank=True)
+    ghosting_rate = models.FloatField(_("ghosting rate"), null=True, blank=True)
+    feedback_rate = models.FloatField(_("feedback rate"), null=True, blank=True)
+    follow_up_rate = models.FloatField(_("follow-up rate"), null=True, blank=True)
+    cv_harvest_rate = models.FloatField(_("CV-harvest rate"), null=True, blank=True)
+    salary_fishing_rate = models.FloatField(_("salary-fishing rate"), null=True, blank=True)
+    evidence = models.JSONField(
+        _("evidence counts"), default=dict, blank=True,
+        help_text=_("How many cases each metric is computed from."),
+    )
+    flag_ghosting = models.BooleanField(_("ghosting flag"), default=False)
+    flag_cv_harvesting = models.BooleanField(_("CV-harvesting flag"), default=False)
+    flag_salary_fishing = models.BooleanField(_("salary-fishing flag"), default=False)
+    rating = models.FloatField(_("average rating"), null=True, blank=True)
+    rating_count = models.PositiveIntegerField(_("published reviews"), default=0)
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("agency score")
+        verbose_name_plural = _("agency scores")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__range=(0, 100)),
+                name="agencyscore_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True)
+                | Q(score_low__lte=F("score"), score_high__gte=F("score")),
+                name="agencyscore_score_inside_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank__gte=1), name="agencyscore_rank_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(median_reply_days__isnull=True) | Q(median_reply_days__gte=0),
+                name="agencyscore_median_reply_days_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__range=(1, 5)),
+                name="agencyscore_rating_1_5",
+            ),
+            *_rate_constraints(),
+        ]
+        indexes = [
+            # The ranking reads ranked agencies best first, ties broken by evidence.
+            models.Index(
+                F("score").desc(), F("engagements").desc(),
+                name="agencyscore_ranking_idx", condition=Q(score__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.score})"
+
+    @property
+    def flags(self) -> list[str]:
+        """The public flags raised for this agency, as the API names them."""
+        names = [
+            ("ghosting", self.flag_ghosting),
+            ("cv_harvesting", self.flag_cv_harvesting),
+            ("salary_fishing", self.flag_salary_fishing),
+        ]
+        return [name for name, raised in names if raised]
+
+
+class ScoreSnapshot(models.Model):
+    """An agency's score at the start of a month, for the trend chart."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    score = models.FloatField(_("score"), null=True, blank=True)
+    score_low = models.FloatField(_("score, low end of range"), null=True, blank=True)
+    score_high = models.FloatField(_("score, high end of range"), null=True, blank=True)
+    engagements = models.PositiveIntegerField(_("engagements counted"), default=0)
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("score snapshot")
+        verbose_name_plural = _("score snapshots")
+        ordering = ["agency", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "month"], name="snapshot_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="snapshot_month_is_first_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__range=(0, 100)),
+                name="snapshot_score_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.month:%Y-%m}"

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from agencies import views
+
+app_name = "agencies"
+urlpatterns = [
+    path("", views.ranking, name="ranking"),
+]

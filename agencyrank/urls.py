@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from agencyrank import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("agencies/", include("agencies.urls")),
+    path("experiences/", include("reviews.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

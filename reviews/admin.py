@@ -1,0 +1,87 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from reviews.models import AgencyReply, Engagement, Event, Review, ReviewStatusChange
+from reviews.services import review_publish
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    fields = ["kind", "occurred_on", "occurred_at", "role_details_disclosed", "note"]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(admin.ModelAdmin):
+    list_display = ["pk", "agency", "role_title", "source", "started_on", "excluded_from_scores"]
+    list_filter = ["source", "excluded_from_scores"]
+    search_fields = ["agency__name", "role_title", "candidate__email"]
+    raw_id_fields = ["candidate", "agency"]
+    list_select_related = ["agency"]
+    date_hierarchy = "started_on"
+    inlines = [EventInline]
+
+    def save_formset(self, request, form, formset, change):
+        # An event always carries its engagement's agency.
+        for event in formset.save(commit=False):
+            event.agency_id = form.instance.agency_id
+            event.save()
+        for event in formset.deleted_objects:
+            event.delete()
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["pk", "engagement", "agency", "kind", "occurred_on"]
+    list_filter = ["kind"]
+    raw_id_fields = ["engagement"]
+    list_select_related = ["agency"]
+    date_hierarchy = "occurred_on"
+
+    def save_model(self, request, obj, form, change):
+        obj.agency_id = obj.engagement.agency_id
+        super().save_model(request, obj, form, change)
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = ReviewStatusChange
+    extra = 0
+    fields = ["created_at", "from_status", "to_status", "reason", "note", "actor"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["pk", "engagement", "status", "submitted_at", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["text"]
+    raw_id_fields = ["engagement"]
+    # Status moves only through services, so every change lands in the history.
+    readonly_fields = ["status", "submitted_at", "published_at"]
+    inlines = [StatusChangeInline]
+    actions = ["publish"]
+
+    @admin.action(description=_("Publish selected reviews"))
+    def publish(self, request, queryset):
+        for review in queryset:
+            review_publish(review=review, actor=request.user, note="admin")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d review published.", "%(count)d reviews published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AgencyReply)
+class AgencyReplyAdmin(admin.ModelAdmin):
+    list_display = ["pk", "review", "author", "created_at"]
+    raw_id_fields = ["review", "author"]

@@ -1,0 +1,305 @@
+"""What candidates log: engagements with agencies, their events, and reviews."""
+
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reviews.event_kinds import Actor, Kind, actor_of
+
+
+class Source(models.TextChoices):
+    LINKEDIN = "linkedin", _("LinkedIn")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    JOB_BOARD = "job_board", _("Job board")
+    REFERRAL = "referral", _("Referral")
+    APPLICATION = "application", _("Application")
+
+
+class EventKind(models.TextChoices):
+    APPLIED = Kind.APPLIED, _("Applied or sent an unsolicited CV")
+    CONTACTED = Kind.CONTACTED, _("Agency got in touch about a role")
+    CV_REQUESTED = Kind.CV_REQUESTED, _("Agency asked for the CV")
+    CV_SENT = Kind.CV_SENT, _("Sent the CV")
+    SALARY_ASKED = Kind.SALARY_ASKED, _("Agency asked about pay")
+    SUBMITTED = Kind.SUBMITTED, _("Agency put the profile forward to the client")
+    INTERVIEW = Kind.INTERVIEW, _("Interview took place")
+    MESSAGE = Kind.MESSAGE, _("Wrote or called the agency")
+    REPLY = Kind.REPLY, _("Agency replied")
+    FEEDBACK = Kind.FEEDBACK, _("Agency gave substantive feedback")
+    REJECTED = Kind.REJECTED, _("Agency said I was not selected")
+    OFFER = Kind.OFFER, _("Offer communicated")
+    FOLLOW_UP = Kind.FOLLOW_UP, _("Agency followed up on its own initiative")
+    WITHDREW = Kind.WITHDREW, _("I withdrew")
+    ROLE_NOT_REAL = Kind.ROLE_NOT_REAL, _("Learned the role did not exist")
+    SILENCE = Kind.SILENCE, _("Agency stopped answering")
+
+
+class ActorChoice(models.TextChoices):
+    CANDIDATE = Actor.CANDIDATE, _("Candidate")
+    AGENCY = Actor.AGENCY, _("Agency")
+    BOTH = Actor.BOTH, _("Both")
+
+
+class Engagement(models.Model):
+    """One candidate's process with one agency, usually about one role. Never public."""
+
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("candidate"), on_delete=models.CASCADE,
+        related_name="engagements",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT,
+        related_name="engagements",
+    )
+    role_title = models.CharField(_("role title"), max_length=200, blank=True)
+    source = models.CharField(_("how it started"), max_length=16, choices=Source.choices)
+    started_on = models.DateField(_("started on"))
+    excluded_from_scores = models.BooleanField(
+        _("excluded from scores"), default=False,
+        help_text=_("Set by moderators when this engagement is not genuine."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="engagement_source_known"
+            ),
+            # Lets each event carry its engagement's agency under a composite foreign key
+            # (see the migration), so events can be read by agency without a join.
+            models.UniqueConstraint(fields=["id", "agency"], name="engagement_id_agency_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "started_on"], name="engagement_agency_started_idx"),
+            models.Index(fields=["candidate", "-started_on"], name="engagement_candidate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_title or _('(no role title)')} @ {self.agency_id}"
+
+    def clean(self) -> None:
+        if self.started_on and self.started_on > timezone.localdate():
+            raise ValidationError({"started_on": _("The start date cannot be in the future.")})
+
+
+class Event(models.Model):
+    """One interaction on an engagement's timeline."""
+
+    engagement = models.ForeignKey(
+        Engagement, verbose_name=_("engagement"), on_delete=models.CASCADE, related_name="events"
+    )
+    # Always the engagement's agency (a composite foreign key enforces it on PostgreSQL):
+    # scoring reads every event of an agency in date order from one index.
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT,
+        related_name="events", editable=False,
+    )
+    kind = models.CharField(_("what happened"), max_length=16, choices=EventKind.choices)
+    occurred_on = models.DateField(_("date"))
+    occurred_at = models.TimeField(_("time"), null=True, blank=True)
+    note = models.TextField(_("private note"), max_length=2000, blank=True)
+    role_details_disclosed = models.BooleanField(
+        _("client and pay band disclosed before the question"), null=True, blank=True,
+        help_text=_("Only for pay questions: yes, no or unknown."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["occurred_on", F("occurred_at").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_known"),
+            models.CheckConstraint(
+                condition=Q(role_details_disclosed__isnull=True) | Q(kind=Kind.SALARY_ASKED),
+                name="event_disclosure_only_on_salary_asked",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "occurred_on"], name="event_agency_date_idx"),
+            models.Index(fields=["engagement", "occurred_on"], name="event_engagement_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.occurred_on}"
+
+    @property
+    def actor(self) -> Actor:
+        """Who acted: derived from the kind, never stored."""
+        return actor_of(self.kind)
+
+    def get_actor_display(self) -> str:
+        return str(ActorChoice(self.actor).label)
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        today = timezone.localdate()
+        if self.occurred_on and self.occurred_on > today:
+            errors["occurred_on"] = ValidationError(_("The date cannot be in the future."))
+        elif (
+            self.occurred_on
+            and self.engagement_id
+            and self.occurred_on < self.engagement.started_on
+        ):
+            errors["occurred_on"] = ValidationError(
+                _("The date cannot be before the engagement began (%(date)s)."),
+                params={"date": self.engagement.started_on.isoformat()},
+            )
+        if self.role_details_disclosed is not None and self.kind != Kind.SALARY_ASKED:
+            errors["role_details_disclosed"] = ValidationError(
+                _("Disclosure is recorded only for pay questions.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending moderation")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    REMOVED = "removed", _("Removed")
+
+
+class ModerationReason(models.TextChoices):
+    """Grounds for rejecting or removing a review. None of them is about sentiment."""
+
+    PERSONAL_DATA = "personal_data", _("Contains personal data")
+    HARASSMENT = "harassment", _("Harassment")
+    NOT_GENUINE = "not_genuine", _("Not a genuine experience")
+    CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    ILLEGAL_CONTENT = "illegal_content", _("Illegal content")
+
+
+RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+RATING_FIELDS = ("rating_communication", "rating_honesty", "rating_feedback", "rating_respect")
+
+
+class Review(models.Model):
+    """A candidate's review of one engagement: four ratings and a text."""
+
+    engagement = models.OneToOneField(
+        Engagement, verbose_name=_("engagement"), on_delete=models.CASCADE, related_name="review"
+    )
+    rating_communication = models.PositiveSmallIntegerField(
+        _("communication"), validators=RATING_VALIDATORS
+    )
+    rating_honesty = models.PositiveSmallIntegerField(_("honesty"), validators=RATING_VALIDATORS)
+    rating_feedback = models.PositiveSmallIntegerField(_("feedback"), validators=RATING_VALIDATORS)
+    rating_respect = models.PositiveSmallIntegerField(
+        _("respect for my time and data"), validators=RATING_VALIDATORS
+    )
+    text = models.TextField(_("review"), max_length=5000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-submitted_at"]
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__range": (1, 5)}), name=f"review_{name}_1_5"
+                )
+                for name in RATING_FIELDS
+            ],
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values), name="review_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="review_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="review_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Review of engagement {self.engagement_id} ({self.status})"
+
+    @property
+    def average_rating(self) -> float:
+        return sum(getattr(self, name) for name in RATING_FIELDS) / len(RATING_FIELDS)
+
+
+class ReviewStatusChange(models.Model):
+    """One entry of a review's moderation history; rows are only ever added."""
+
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="history"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=ReviewStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=ReviewStatus.choices)
+    reason = models.CharField(
+        _("reason"), max_length=32, choices=ModerationReason.choices, blank=True
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review status change")
+        verbose_name_plural = _("review status changes")
+        ordering = ["review", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason="") | Q(reason__in=ModerationReason.values),
+                name="statuschange_reason_known",
+            ),
+            # Rejecting or removing a review always states why.
+            models.CheckConstraint(
+                condition=~Q(to_status__in=[ReviewStatus.REJECTED, ReviewStatus.REMOVED])
+                | ~Q(reason=""),
+                name="statuschange_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class AgencyReply(models.Model):
+    """An agency representative's public reply to a review (one per review)."""
+
+    review = models.OneToOneField(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="agency_reply"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="agency_replies",
+    )
+    text = models.TextField(_("reply"), max_length=3000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency reply")
+        verbose_name_plural = _("agency replies")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="agencyreply_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply to review {self.review_id}"
+
+
