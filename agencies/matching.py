@@ -24,7 +24,8 @@ def strip_accents(text: str) -> str:
 
 def normalise_name(name: str) -> str:
     """A case-, accent- and punctuation-insensitive key for an agency name."""
-    words = _NOT_WORD.split(strip_accents(name).casefold())
+    # Dots join abbreviations ("S.L." is "SL") rather than separate words.
+    words = _NOT_WORD.split(strip_accents(name).casefold().replace(".", ""))
     kept = [w for w in words if w]
     while len(kept) > 1 and kept[-1] in LEGAL_SUFFIXES:
         kept.pop()

@@ -204,6 +204,11 @@ STORAGES = {
     },
 }
 
+# Outside production whitenoise serves straight from the source folders, so pages work
+# without collectstatic (runserver, tests with a live server).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
 # --- Security -----------------------------------------------------------------------------
 
 # No inline script or style anywhere: everything the pages need is served from 'self'.

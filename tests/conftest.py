@@ -1,0 +1,71 @@
+"""Shared fixtures: a real browser (Debian's chromium), Redis, and small factories."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's chromium instead of a downloaded browser build."""
+    if not shutil.which(CHROMIUM):
+        message = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis database reserved for tests (one per xdist worker), emptied after use."""
+    import redis
+
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = int(base.rsplit("/", 1)[1]) - int(worker.removeprefix("gw") or 0)
+    url = f"{base.rsplit('/', 1)[0]}/{number}"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        message = f"Redis is not reachable at {url}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    client.flushdb()
+    yield url
+    client.flushdb()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and cached pages never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing is deliberately slow; tests check behaviour, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

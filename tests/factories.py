@@ -1,0 +1,57 @@
+"""Small builders for test data, going through the services where one exists."""
+
+import datetime
+import itertools
+
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from agencies.models import Agency
+from agencies.services import agency_create
+from reviews.models import Engagement, Event, Review, Source
+
+_numbers = itertools.count(1)
+
+
+def make_user(*, email: str | None = None, password: str = "a-long-test-password-42",
+              verified: bool = True, **fields) -> User:
+    """An account; with a verified primary e-mail unless told otherwise."""
+    email = email or f"person{next(_numbers)}@example.com"
+    user = User.objects.create_user(email=email, password=password, **fields)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    return user
+
+
+def make_agency(*, name: str | None = None, country: str = "GB", **fields) -> Agency:
+    """An agency created through the service."""
+    return agency_create(name=name or f"Agency {next(_numbers)}", country=country, **fields)
+
+
+def make_engagement(*, candidate: User | None = None, agency: Agency | None = None,
+                    started_on: datetime.date | None = None, **fields) -> Engagement:
+    """An engagement of ``candidate`` with ``agency`` (both made when omitted)."""
+    return Engagement.objects.create(
+        candidate=candidate or make_user(),
+        agency=agency or make_agency(),
+        started_on=started_on or datetime.date(2026, 1, 5),
+        source=fields.pop("source", Source.LINKEDIN),
+        **fields,
+    )
+
+
+def make_event(*, engagement: Engagement, kind: str, occurred_on: datetime.date | None = None,
+               **fields) -> Event:
+    """An event on ``engagement`` carrying its agency."""
+    return Event.objects.create(
+        engagement=engagement, agency_id=engagement.agency_id, kind=kind,
+        occurred_on=occurred_on or engagement.started_on, **fields,
+    )
+
+
+def make_review(*, engagement: Engagement | None = None, rating: int = 4, **fields) -> Review:
+    """A pending review with the same rating on all four scales."""
+    return Review.objects.create(
+        engagement=engagement or make_engagement(),
+        rating_communication=rating, rating_honesty=rating, rating_feedback=rating,
+        rating_respect=rating, text=fields.pop("text", "Clear and polite throughout."), **fields,
+    )

@@ -1,0 +1,57 @@
+"""The public pages render, with the security headers a serious site sends."""
+
+import pytest
+
+from tests.factories import make_agency, make_engagement, make_event, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_says_what_agencyrank_is_and_links_onward(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Which recruitment agencies actually get back to candidates?" in page
+    assert 'href="/agencies/"' in page
+    assert 'href="/experiences/"' in page
+    assert "Log an experience" in page
+
+
+def test_the_ranking_page_counts_listed_agencies(client):
+    make_agency()
+    make_agency()
+    response = client.get("/agencies/")
+    assert response.status_code == 200
+    assert "AgencyRank tracks 2 agencies." in response.content.decode()
+
+
+def test_pages_send_a_content_security_policy_without_inline_script(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in response.content.decode()
+
+
+def test_my_experiences_asks_visitors_to_sign_in(client):
+    response = client.get("/experiences/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_my_experiences_lists_only_the_candidates_own_engagements(client):
+    candidate = make_user()
+    mine = make_engagement(candidate=candidate, role_title="Data engineer")
+    make_event(engagement=mine, kind="applied")
+    make_engagement(role_title="Someone else's role")
+    client.force_login(candidate)
+    page = client.get("/experiences/").content.decode()
+    assert "Data engineer" in page
+    assert "Someone else&#x27;s role" not in page and "Someone else's role" not in page
+
+
+def test_an_unknown_page_is_a_plain_404(client):
+    assert client.get("/no-such-page/").status_code == 404
