@@ -34,8 +34,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AgencyScore)
 class AgencyScoreAdmin(ReadOnlyAdmin):
-    list_display = ["agency", "score", "score_low", "score_high", "rank", "engagements",
-                    "updated_at"]
+    list_display = [
+        "agency",
+        "score",
+        "score_low",
+        "score_high",
+        "rank",
+        "engagements",
+        "updated_at",
+    ]
     search_fields = ["agency__name"]
     list_select_related = ["agency"]
     ordering = ["rank"]

@@ -10,8 +10,29 @@ from urllib.parse import urlsplit
 
 # Legal-form words that say nothing about which agency it is ("Acme Ltd" is "Acme").
 LEGAL_SUFFIXES = frozenset(
-    {"ltd", "limited", "llc", "llp", "inc", "plc", "gmbh", "ag", "sl", "sa", "slu", "sas",
-     "sarl", "bv", "nv", "srl", "spa", "co", "corp", "company", "group"}
+    {
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "inc",
+        "plc",
+        "gmbh",
+        "ag",
+        "sl",
+        "sa",
+        "slu",
+        "sas",
+        "sarl",
+        "bv",
+        "nv",
+        "srl",
+        "spa",
+        "co",
+        "corp",
+        "company",
+        "group",
+    }
 )
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 

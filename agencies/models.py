@@ -58,11 +58,18 @@ class Agency(models.Model):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     domain = models.CharField(
-        _("domain"), max_length=253, blank=True, db_index=True, editable=False,
+        _("domain"),
+        max_length=253,
+        blank=True,
+        db_index=True,
+        editable=False,
         help_text=_("Derived from the website; used to match agencies on import."),
     )
     name_key = models.CharField(
-        _("normalised name"), max_length=200, db_index=True, editable=False,
+        _("normalised name"),
+        max_length=200,
+        db_index=True,
+        editable=False,
         help_text=_("Case-, accent- and punctuation-insensitive name used for matching."),
     )
     country = CountryField(_("country"))
@@ -130,7 +137,10 @@ class AgencyScore(models.Model):
     """An agency's current metrics and score. Written only by the scoring jobs."""
 
     agency = models.OneToOneField(
-        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, primary_key=True,
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.CASCADE,
+        primary_key=True,
         related_name="score",
     )
     score = models.FloatField(_("score"), null=True, blank=True)
@@ -146,7 +156,9 @@ class AgencyScore(models.Model):
     cv_harvest_rate = models.FloatField(_("CV-harvest rate"), null=True, blank=True)
     salary_fishing_rate = models.FloatField(_("salary-fishing rate"), null=True, blank=True)
     evidence = models.JSONField(
-        _("evidence counts"), default=dict, blank=True,
+        _("evidence counts"),
+        default=dict,
+        blank=True,
         help_text=_("How many cases each metric is computed from."),
     )
     flag_ghosting = models.BooleanField(_("ghosting flag"), default=False)
@@ -185,8 +197,10 @@ class AgencyScore(models.Model):
         indexes = [
             # The ranking reads ranked agencies best first, ties broken by evidence.
             models.Index(
-                F("score").desc(), F("engagements").desc(),
-                name="agencyscore_ranking_idx", condition=Q(score__isnull=False),
+                F("score").desc(),
+                F("engagements").desc(),
+                name="agencyscore_ranking_idx",
+                condition=Q(score__isnull=False),
             ),
         ]
 
@@ -224,9 +238,7 @@ class ScoreSnapshot(models.Model):
         ordering = ["agency", "month"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "month"], name="snapshot_one_per_month"),
-            models.CheckConstraint(
-                condition=Q(month__day=1), name="snapshot_month_is_first_day"
-            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="snapshot_month_is_first_day"),
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__range=(0, 100)),
                 name="snapshot_score_0_100",

@@ -1,8 +1,20 @@
 """Reads about agencies."""
 
-from agencies.models import Agency
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from agencies.models import Agency, Specialty
 
 
-def listed_agency_count() -> int:
-    """How many agencies the public can see (active, not merged)."""
-    return Agency.objects.listed().count()
+def listed_agencies(*, search: str = "") -> QuerySet[Agency]:
+    """Listed agencies by name, each with its specialties and logged engagement count.
+
+    Two queries whatever the page size: the agencies (with the count) and their specialties.
+    """
+    agencies = Agency.objects.listed()
+    if search:
+        agencies = agencies.filter(Q(name__icontains=search) | Q(domain__icontains=search))
+    return (
+        agencies.annotate(engagement_count=Count("engagements"))
+        .prefetch_related(Prefetch("specialties", queryset=Specialty.objects.order_by("code")))
+        .order_by("name", "pk")
+    )

@@ -1,12 +1,17 @@
 """Public agency pages."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from agencies.queries import listed_agency_count
+from agencies.queries import listed_agencies
+
+PAGE_SIZE = 50
 
 
 @require_safe
 def ranking(request):
-    """The ranking page; until scores exist it says how many agencies are being tracked."""
-    return render(request, "agencies/ranking.html", {"agency_count": listed_agency_count()})
+    """The agencies AgencyRank tracks; ranks appear once the scoring jobs have run."""
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(listed_agencies(search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "agencies/ranking.html", {"page": page, "search": search})

@@ -1,6 +1,5 @@
 """What candidates log: engagements with agencies, their events, and reviews."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -50,18 +49,23 @@ class Engagement(models.Model):
     """One candidate's process with one agency, usually about one role. Never public."""
 
     candidate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("candidate"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("candidate"),
+        on_delete=models.CASCADE,
         related_name="engagements",
     )
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT,
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
         related_name="engagements",
     )
     role_title = models.CharField(_("role title"), max_length=200, blank=True)
     source = models.CharField(_("how it started"), max_length=16, choices=Source.choices)
     started_on = models.DateField(_("started on"))
     excluded_from_scores = models.BooleanField(
-        _("excluded from scores"), default=False,
+        _("excluded from scores"),
+        default=False,
         help_text=_("Set by moderators when this engagement is not genuine."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -101,15 +105,20 @@ class Event(models.Model):
     # Always the engagement's agency (a composite foreign key enforces it on PostgreSQL):
     # scoring reads every event of an agency in date order from one index.
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT,
-        related_name="events", editable=False,
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        editable=False,
     )
     kind = models.CharField(_("what happened"), max_length=16, choices=EventKind.choices)
     occurred_on = models.DateField(_("date"))
     occurred_at = models.TimeField(_("time"), null=True, blank=True)
     note = models.TextField(_("private note"), max_length=2000, blank=True)
     role_details_disclosed = models.BooleanField(
-        _("client and pay band disclosed before the question"), null=True, blank=True,
+        _("client and pay band disclosed before the question"),
+        null=True,
+        blank=True,
         help_text=_("Only for pay questions: yes, no or unknown."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -252,8 +261,12 @@ class ReviewStatusChange(models.Model):
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -285,8 +298,12 @@ class AgencyReply(models.Model):
         Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="agency_reply"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="agency_replies",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agency_replies",
     )
     text = models.TextField(_("reply"), max_length=3000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -301,5 +318,3 @@ class AgencyReply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply to review {self.review_id}"
-
-

@@ -13,8 +13,11 @@ def review_publish(*, review: Review, actor=None, note: str = "") -> Review:
     if review.status == ReviewStatus.PUBLISHED:
         return review
     ReviewStatusChange.objects.create(
-        review=review, from_status=review.status, to_status=ReviewStatus.PUBLISHED,
-        note=note, actor=actor,
+        review=review,
+        from_status=review.status,
+        to_status=ReviewStatus.PUBLISHED,
+        note=note,
+        actor=actor,
     )
     review.status = ReviewStatus.PUBLISHED
     review.published_at = timezone.now()

@@ -13,8 +13,13 @@ from reviews.models import Engagement, Event, Review, Source
 _numbers = itertools.count(1)
 
 
-def make_user(*, email: str | None = None, password: str = "a-long-test-password-42",
-              verified: bool = True, **fields) -> User:
+def make_user(
+    *,
+    email: str | None = None,
+    password: str = "a-long-test-password-42",
+    verified: bool = True,
+    **fields,
+) -> User:
     """An account; with a verified primary e-mail unless told otherwise."""
     email = email or f"person{next(_numbers)}@example.com"
     user = User.objects.create_user(email=email, password=password, **fields)
@@ -27,8 +32,13 @@ def make_agency(*, name: str | None = None, country: str = "GB", **fields) -> Ag
     return agency_create(name=name or f"Agency {next(_numbers)}", country=country, **fields)
 
 
-def make_engagement(*, candidate: User | None = None, agency: Agency | None = None,
-                    started_on: datetime.date | None = None, **fields) -> Engagement:
+def make_engagement(
+    *,
+    candidate: User | None = None,
+    agency: Agency | None = None,
+    started_on: datetime.date | None = None,
+    **fields,
+) -> Engagement:
     """An engagement of ``candidate`` with ``agency`` (both made when omitted)."""
     return Engagement.objects.create(
         candidate=candidate or make_user(),
@@ -39,12 +49,16 @@ def make_engagement(*, candidate: User | None = None, agency: Agency | None = No
     )
 
 
-def make_event(*, engagement: Engagement, kind: str, occurred_on: datetime.date | None = None,
-               **fields) -> Event:
+def make_event(
+    *, engagement: Engagement, kind: str, occurred_on: datetime.date | None = None, **fields
+) -> Event:
     """An event on ``engagement`` carrying its agency."""
     return Event.objects.create(
-        engagement=engagement, agency_id=engagement.agency_id, kind=kind,
-        occurred_on=occurred_on or engagement.started_on, **fields,
+        engagement=engagement,
+        agency_id=engagement.agency_id,
+        kind=kind,
+        occurred_on=occurred_on or engagement.started_on,
+        **fields,
     )
 
 
@@ -52,6 +66,10 @@ def make_review(*, engagement: Engagement | None = None, rating: int = 4, **fiel
     """A pending review with the same rating on all four scales."""
     return Review.objects.create(
         engagement=engagement or make_engagement(),
-        rating_communication=rating, rating_honesty=rating, rating_feedback=rating,
-        rating_respect=rating, text=fields.pop("text", "Clear and polite throughout."), **fields,
+        rating_communication=rating,
+        rating_honesty=rating,
+        rating_feedback=rating,
+        rating_respect=rating,
+        text=fields.pop("text", "Clear and polite throughout."),
+        **fields,
     )

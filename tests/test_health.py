@@ -32,7 +32,8 @@ def test_healthz_stays_up_but_degraded_when_the_broker_is_down(client, settings)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {
-        "status": "degraded", "checks": {"database": "ok", "broker": "unreachable"}
+        "status": "degraded",
+        "checks": {"database": "ok", "broker": "unreachable"},
     }
 
 
@@ -54,13 +55,19 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
         "LOG_LEVEL": "CRITICAL",
     }
     result = subprocess.run(
-        [sys.executable, "-c", UNREACHABLE_DATABASE_PROBE], cwd=PROJECT_DIR, env=environ,
-        capture_output=True, text=True, timeout=60, check=True,
+        [sys.executable, "-c", UNREACHABLE_DATABASE_PROBE],
+        cwd=PROJECT_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer["code"] == 503
     assert answer["body"] == {
-        "status": "unavailable", "checks": {"database": "unreachable", "broker": "in-process"}
+        "status": "unavailable",
+        "checks": {"database": "unreachable", "broker": "in-process"},
     }
 
 

@@ -17,12 +17,40 @@ def test_the_home_page_says_what_agencyrank_is_and_links_onward(client):
     assert "Log an experience" in page
 
 
-def test_the_ranking_page_counts_listed_agencies(client):
-    make_agency()
-    make_agency()
-    response = client.get("/agencies/")
+def test_the_ranking_page_lists_agencies_with_their_location_and_specialties(client):
+    make_agency(name="Northbridge Talent", country="GB", city="Leeds", specialties=["technology"])
+    make_agency(name="Selección Ibérica", country="ES", city="Madrid")
+    page = client.get("/agencies/").content.decode()
+    assert "AgencyRank tracks 2 agencies." in page
+    assert "Northbridge Talent" in page and "Leeds, United Kingdom" in page
+    assert "Technology" in page
+
+
+def test_the_ranking_page_searches_by_name(client):
+    make_agency(name="Northbridge Talent")
+    make_agency(name="Selección Ibérica")
+    page = client.get("/agencies/", {"q": "north"}).content.decode()
+    assert "Northbridge Talent" in page
+    assert "Selección Ibérica" not in page
+
+
+@pytest.mark.parametrize("agencies", [5, 60])
+def test_the_ranking_page_runs_the_same_queries_whatever_the_number_of_agencies(
+    client, django_assert_num_queries, agencies
+):
+    for number in range(agencies):
+        make_agency(name=f"Agency {number:03}", specialties=["technology", "sales"])
+    # Count, agencies with their engagement counts, their specialties.
+    with django_assert_num_queries(3):
+        response = client.get("/agencies/")
     assert response.status_code == 200
-    assert "AgencyRank tracks 2 agencies." in response.content.decode()
+
+
+def test_a_bad_page_number_shows_the_last_page_rather_than_failing(client):
+    make_agency(name="Only One")
+    response = client.get("/agencies/", {"page": "999"})
+    assert response.status_code == 200
+    assert "Only One" in response.content.decode()
 
 
 def test_pages_send_a_content_security_policy_without_inline_script(client):

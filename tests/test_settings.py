@@ -24,8 +24,13 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
     """Run manage.py in a fresh process with only the given settings variables."""
     keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=keep | environ,
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=keep | environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -58,8 +58,9 @@ def test_following_the_link_verifies_the_address_and_signs_in(client):
 
 def test_an_unverified_account_cannot_sign_in(client):
     make_user(email="waiting@example.com", password=PASSWORD, verified=False)
-    response = client.post("/accounts/login/", {"login": "waiting@example.com",
-                                                "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "waiting@example.com", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert client.get("/experiences/").status_code == 302
@@ -68,8 +69,7 @@ def test_an_unverified_account_cannot_sign_in(client):
 
 def test_a_verified_account_signs_in_and_out(client):
     make_user(email="known@example.com", password=PASSWORD)
-    response = client.post("/accounts/login/", {"login": "KNOWN@example.com",
-                                                "password": PASSWORD})
+    response = client.post("/accounts/login/", {"login": "KNOWN@example.com", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/experiences/").status_code == 200
     client.post("/accounts/logout/")
@@ -78,8 +78,7 @@ def test_a_verified_account_signs_in_and_out(client):
 
 def test_a_wrong_password_is_a_form_error_not_a_crash(client):
     make_user(email="known@example.com", password=PASSWORD)
-    response = client.post("/accounts/login/", {"login": "known@example.com",
-                                                "password": "nope"})
+    response = client.post("/accounts/login/", {"login": "known@example.com", "password": "nope"})
     assert response.status_code == 200
     assert "not correct" in response.content.decode()
 

@@ -39,8 +39,11 @@ def test_slugs_are_unique_and_the_service_finds_a_free_one():
 
 
 def test_the_service_derives_domain_and_normalised_name():
-    agency = make_agency(name="  Selección Ibérica, S.L. ", website="https://www.Seleccion.es/jobs",
-                         specialties=["technology", "finance"])
+    agency = make_agency(
+        name="  Selección Ibérica, S.L. ",
+        website="https://www.Seleccion.es/jobs",
+        specialties=["technology", "finance"],
+    )
     assert agency.domain == "seleccion.es"
     assert agency.name_key == "seleccion iberica"
     assert sorted(agency.specialties.values_list("code", flat=True)) == ["finance", "technology"]

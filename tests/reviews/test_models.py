@@ -66,7 +66,9 @@ def test_an_event_cannot_name_another_agency_than_its_engagement():
     other = make_agency()
     assert rejected_by_database(
         lambda: Event.objects.create(
-            engagement=engagement, agency=other, kind=Kind.APPLIED,
+            engagement=engagement,
+            agency=other,
+            kind=Kind.APPLIED,
             occurred_on=engagement.started_on,
         )
     )
@@ -105,7 +107,9 @@ def test_rejecting_a_review_without_a_reason_is_refused_by_the_database():
         )
     )
     ReviewStatusChange.objects.create(
-        review=review, from_status=ReviewStatus.PENDING, to_status=ReviewStatus.REJECTED,
+        review=review,
+        from_status=ReviewStatus.PENDING,
+        to_status=ReviewStatus.REJECTED,
         reason=ModerationReason.PERSONAL_DATA,
     )
 
@@ -126,8 +130,9 @@ def test_publishing_records_history_once():
 def test_an_event_dated_in_the_future_fails_validation():
     engagement = make_engagement()
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    event = Event(engagement=engagement, agency=engagement.agency, kind=Kind.REPLY,
-                  occurred_on=tomorrow)
+    event = Event(
+        engagement=engagement, agency=engagement.agency, kind=Kind.REPLY, occurred_on=tomorrow
+    )
     with pytest.raises(ValidationError) as error:
         event.full_clean()
     assert "future" in str(error.value.message_dict["occurred_on"])
@@ -135,8 +140,12 @@ def test_an_event_dated_in_the_future_fails_validation():
 
 def test_an_event_before_the_engagement_began_fails_validation():
     engagement = make_engagement(started_on=datetime.date(2026, 3, 1))
-    event = Event(engagement=engagement, agency=engagement.agency, kind=Kind.APPLIED,
-                  occurred_on=datetime.date(2026, 2, 28))
+    event = Event(
+        engagement=engagement,
+        agency=engagement.agency,
+        kind=Kind.APPLIED,
+        occurred_on=datetime.date(2026, 2, 28),
+    )
     with pytest.raises(ValidationError) as error:
         event.full_clean()
     assert "2026-03-01" in str(error.value.message_dict["occurred_on"])
@@ -144,7 +153,9 @@ def test_an_event_before_the_engagement_began_fails_validation():
 
 def test_an_engagement_starting_in_the_future_fails_validation():
     engagement = Engagement(
-        candidate=make_user(), agency=make_agency(), source="email",
+        candidate=make_user(),
+        agency=make_agency(),
+        source="email",
         started_on=timezone.localdate() + datetime.timedelta(days=3),
     )
     with pytest.raises(ValidationError) as error:
@@ -154,7 +165,13 @@ def test_an_engagement_starting_in_the_future_fails_validation():
 
 def test_a_valid_review_passes_model_validation_and_averages_its_ratings():
     engagement = make_engagement()
-    review = Review(engagement=engagement, rating_communication=5, rating_honesty=4,
-                    rating_feedback=3, rating_respect=4, text="Fine.")
+    review = Review(
+        engagement=engagement,
+        rating_communication=5,
+        rating_honesty=4,
+        rating_feedback=3,
+        rating_respect=4,
+        text="Fine.",
+    )
     review.full_clean()
     assert review.average_rating == 4

@@ -6,8 +6,10 @@ from django.core.exceptions import ImproperlyConfigured
 from agencyrank.env import Env, mailer_from_url
 
 
-@pytest.mark.parametrize(("raw", "value"), [("1", True), ("Yes", True), (" on ", True),
-                                            ("0", False), ("false", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("1", True), ("Yes", True), (" on ", True), ("0", False), ("false", False), ("", False)],
+)
 def test_switches_accept_the_usual_words(raw, value):
     assert Env({"FLAG": raw}).bool("FLAG", not value) is value
 
@@ -51,8 +53,12 @@ def test_smtp_urls_become_mailer_options():
     mailer = mailer_from_url("EMAIL_URL", "smtp+tls://me%40x.example:s3cr%2Ft@mail.example:587")
     assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert mailer["OPTIONS"] == {
-        "host": "mail.example", "port": 587, "username": "me@x.example", "password": "s3cr/t",
-        "use_ssl": False, "use_tls": True,
+        "host": "mail.example",
+        "port": 587,
+        "username": "me@x.example",
+        "password": "s3cr/t",
+        "use_ssl": False,
+        "use_tls": True,
     }
 
 
