@@ -41,7 +41,7 @@ def test_sign_up_sends_a_verification_email_and_holds_the_account_until_verified
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.candidate@example.com"]
-    assert mail.outbox[0].subject.startswith("[AgencyRank]")
+    assert mail.outbox[0].subject == "[AgencyRank] Confirm your e-mail address"
     # Not signed in yet: the logbook still asks to sign in.
     assert client.get("/experiences/").status_code == 302
 
@@ -99,3 +99,21 @@ def test_the_same_email_cannot_sign_up_twice_in_any_case(client):
     make_user(email="taken@example.com")
     sign_up(client, email="Taken@Example.com")
     assert User.objects.filter(email__iexact="taken@example.com").count() == 1
+
+
+def test_the_verification_email_has_a_text_and_an_html_body_with_the_same_link(client):
+    sign_up(client)
+    message = mail.outbox[0]
+    link = link_in(message)
+    assert "Hello from AgencyRank" in message.body
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert f'{link}"' in html
+    assert "Confirm my e-mail address" in html
+
+
+def test_a_spanish_visitor_gets_the_verification_email_in_spanish(client):
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    sign_up(client)
+    assert mail.outbox[0].subject == "[AgencyRank] Confirma tu dirección de correo electrónico"
+    assert "Hola desde AgencyRank" in mail.outbox[0].body
