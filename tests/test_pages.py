@@ -81,5 +81,19 @@ def test_my_experiences_lists_only_the_candidates_own_engagements(client):
     assert "Someone else&#x27;s role" not in page and "Someone else's role" not in page
 
 
-def test_an_unknown_page_is_a_plain_404(client):
-    assert client.get("/no-such-page/").status_code == 404
+def test_an_unknown_page_is_a_404_in_the_sites_layout(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert 'class="brand"' in page
+
+
+def test_too_many_sign_in_attempts_get_the_friendly_429_page(client):
+    # allauth allows 30 sign-in attempts a minute from one address.
+    for _ in range(31):
+        response = client.post("/accounts/login/", {"login": "a@example.com", "password": "x"})
+        if response.status_code == 429:
+            break
+    assert response.status_code == 429
+    assert "Slow down a little" in response.content.decode()
