@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# Playwright runs an event loop in the test thread; Django's ORM calls from live-server tests
+# are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -69,3 +73,12 @@ def empty_cache():
 def fast_password_hashing(settings):
     """Real hashing is deliberately slow; tests check behaviour, not hash strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in Spanish leaves Spanish active in this thread; start each test in English."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")
