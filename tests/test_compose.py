@@ -18,22 +18,29 @@ REQUIRED_VARIABLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def compose() -> dict:
-    """The file as docker-compose resolves it, or parsed as plain YAML without the tool."""
+def compose_config(environ: dict[str, str]) -> subprocess.CompletedProcess | None:
+    """``docker-compose config`` with only ``environ`` set; None when the tool is missing."""
     tool = shutil.which("docker-compose")
     if tool is None:
         if IN_CI:
             pytest.fail("docker-compose is not installed (apt-get install docker-compose)")
-        return yaml.safe_load(COMPOSE_FILE.read_text())
-    result = subprocess.run(
+        return None
+    return subprocess.run(
         [tool, "-f", str(COMPOSE_FILE), "config"],
         capture_output=True,
         text=True,
-        env={"PATH": os.environ["PATH"], **REQUIRED_VARIABLES},
+        env={"PATH": os.environ["PATH"], **environ},
         check=False,
         timeout=60,
     )
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    """The file as docker-compose resolves it, or parsed as plain YAML without the tool."""
+    result = compose_config(REQUIRED_VARIABLES)
+    if result is None:
+        return yaml.safe_load(COMPOSE_FILE.read_text())
     assert result.returncode == 0, result.stderr
     return yaml.safe_load(result.stdout)
 
@@ -91,17 +98,8 @@ def test_every_service_but_the_one_shot_migration_has_a_health_check_or_is_beat(
 
 
 def test_compose_refuses_to_start_without_a_secret_key():
-    tool = shutil.which("docker-compose")
-    if tool is None:
+    result = compose_config({k: v for k, v in REQUIRED_VARIABLES.items() if k != "SECRET_KEY"})
+    if result is None:
         pytest.skip("docker-compose is not installed")
-    environ = {k: v for k, v in REQUIRED_VARIABLES.items() if k != "SECRET_KEY"}
-    result = subprocess.run(
-        [tool, "-f", str(COMPOSE_FILE), "config"],
-        capture_output=True,
-        text=True,
-        env={"PATH": os.environ["PATH"], **environ},
-        check=False,
-        timeout=60,
-    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

@@ -3,22 +3,13 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyScore, ScoreSnapshot, Specialty, SpecialtyCode
+from tests.database import rejected_by_database
 from tests.factories import make_agency
 
 pytestmark = pytest.mark.django_db
-
-
-def rejected_by_database(write) -> bool:
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_every_specialty_of_the_fixed_list_exists():

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from reviews.event_kinds import Actor, Kind
@@ -18,22 +17,10 @@ from reviews.models import (
     ReviewStatusChange,
 )
 from reviews.services import review_publish
+from tests.database import rejected_by_database
 from tests.factories import make_agency, make_engagement, make_event, make_review, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def rejected_by_database(write) -> bool:
-    """True when the write raises IntegrityError inside its own savepoint."""
-    try:
-        with transaction.atomic():
-            write()
-            # Deferred constraints (the composite foreign key) are checked at commit.
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_there_are_sixteen_event_kinds_each_with_who_acts():
