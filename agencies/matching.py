@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 # Legal-form words that say nothing about which agency it is ("Acme Ltd" is "Acme").
 LEGAL_SUFFIXES = frozenset(
-    "ltd limited llc llp inc plc gmbh ag kg sl sa slu sau sas sarl bv nv srl spa lda ltda "
-    "co corp company group".split()
+    {"ltd", "limited", "llc", "llp", "inc", "plc", "gmbh", "ag", "kg", "sl", "sa", "slu", "sau"}
+    | {"sas", "sarl", "bv", "nv", "srl", "spa", "lda", "ltda", "co", "corp", "company", "group"}
 )
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
