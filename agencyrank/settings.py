@@ -105,7 +105,7 @@ DATABASE_URL = env.url(
     f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
     schemes=("sqlite", "postgres", "postgresql", "pgsql"),
 )
-# A new PostgreSQL connection costs about 3 ms here, more than a whole page's queries, so
+# A new PostgreSQL connection costs about 5 ms here, more than a whole page's queries, so
 # connections persist by default; health checks drop one the server has closed.
 DATABASES = {
     "default": dj_database_url.parse(
