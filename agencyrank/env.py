@@ -69,7 +69,10 @@ class Env:
     def url(self, name: str, default: str, *, schemes: tuple[str, ...]) -> str:
         """The variable as a URL whose scheme is one of ``schemes``."""
         value = self.str(name, default)
-        scheme = urlsplit(value).scheme
+        try:
+            scheme = urlsplit(value).scheme
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name} is not a valid URL ({error}): {value!r}.") from None
         if scheme not in schemes:
             allowed = ", ".join(f"{s}://" for s in schemes)
             raise ImproperlyConfigured(f"{name} must start with one of {allowed}; got {value!r}.")
@@ -88,7 +91,10 @@ EMAIL_BACKENDS = {
 
 def mailer_from_url(name: str, url: str) -> dict:
     """A ``MAILERS`` entry from an e-mail URL such as ``smtp+tls://user:pass@host:587``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a valid URL ({error}): {url!r}.") from None
     if parts.scheme not in EMAIL_BACKENDS:
         allowed = ", ".join(f"{s}://" for s in EMAIL_BACKENDS)
         raise ImproperlyConfigured(f"{name} must start with one of {allowed}; got {url!r}.")

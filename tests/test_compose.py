@@ -15,6 +15,7 @@ REQUIRED_VARIABLES = {
     "ALLOWED_HOSTS": "agencyrank.example",
     "POSTGRES_PASSWORD": "compose-test",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example:587",
+    "SITE_URL": "https://agencyrank.example",
 }
 
 
@@ -58,6 +59,12 @@ def test_compose_runs_web_worker_beat_postgres_and_redis(compose):
 
 def test_web_is_gunicorn_and_is_health_checked_on_healthz(compose):
     web = compose["services"]["web"]
+    # Only the proxy on the host reaches gunicorn, so forwarded headers can be trusted.
+    assert (
+        web["ports"][0]["host_ip"] == "127.0.0.1"
+        if isinstance(web["ports"][0], dict)
+        else (web["ports"][0].startswith("127.0.0.1:"))
+    )
     assert command_of(web).startswith("gunicorn agencyrank.wsgi:application")
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
 

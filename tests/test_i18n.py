@@ -7,7 +7,7 @@ import sys
 import polib
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import IN_CI, PROJECT_DIR
 
 CATALOGUE = PROJECT_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
@@ -33,7 +33,10 @@ def test_every_spanish_string_is_translated_and_none_is_fuzzy():
 def test_the_catalogue_holds_every_string_marked_in_the_code(tmp_path):
     """makemessages over a copy of the sources finds nothing the catalogue lacks."""
     if not shutil.which("xgettext"):
-        pytest.fail("gettext is not installed (apt-get install gettext)")
+        message = "gettext is not installed (apt-get install gettext)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
     for name in SOURCE_DIRS:
         shutil.copytree(
             PROJECT_DIR / name,

@@ -46,6 +46,12 @@ def test_the_ranking_page_runs_the_same_queries_whatever_the_number_of_agencies(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("query", ["a\x00b", "x" * 500, "%", "'; DROP TABLE agencies_agency; --"])
+def test_odd_searches_never_fail(client, query):
+    make_agency(name="Only One")
+    assert client.get("/agencies/", {"q": query}).status_code == 200
+
+
 def test_a_bad_page_number_shows_the_last_page_rather_than_failing(client):
     make_agency(name="Only One")
     response = client.get("/agencies/", {"page": "999"})
@@ -53,15 +59,21 @@ def test_a_bad_page_number_shows_the_last_page_rather_than_failing(client):
     assert "Only One" in response.content.decode()
 
 
-def test_pages_send_a_content_security_policy_without_inline_script(client):
-    response = client.get("/")
+@pytest.mark.parametrize(
+    "url", ["/", "/agencies/", "/accounts/login/", "/accounts/signup/", "/no-such-page/"]
+)
+def test_pages_send_a_content_security_policy_and_need_no_inline_code(client, url):
+    response = client.get(url)
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "<script>" not in response.content.decode()
+    page = response.content.decode()
+    assert "<script" not in page
+    assert " style=" not in page and "<style" not in page
+    assert " onclick=" not in page and " onload=" not in page
 
 
 def test_my_experiences_asks_visitors_to_sign_in(client):

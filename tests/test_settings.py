@@ -17,6 +17,7 @@ PRODUCTION = {
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example:587",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "REDIS_URL": "redis://127.0.0.1:6379/1",
+    "SITE_URL": "https://agencyrank.example",
 }
 
 
@@ -49,6 +50,12 @@ def test_the_defaults_give_a_working_local_site():
         ({"DATABASE_CONN_MAX_AGE": "forever"}, "DATABASE_CONN_MAX_AGE must be a whole number"),
         ({"EMAIL_URL": "smtp://"}, "EMAIL_URL must name an SMTP host"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be DEBUG, INFO"),
+        ({"DATABASE_URL": "postgres://u:secret@h:notaport/db"}, "DATABASE_URL could not be read"),
+        ({"REDIS_URL": "redis://[x"}, "REDIS_URL is not a valid URL"),
+        ({"EMAIL_URL": "smtp://[x"}, "EMAIL_URL is not a valid URL"),
+        ({"SITE_URL": "agencyrank.example"}, "SITE_URL must start with one of"),
+        ({"CELERY_RESULT_BACKEND": "db+sqlite://"}, "CELERY_RESULT_BACKEND must start with"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be at least 0"),
     ],
 )
 def test_a_bad_value_stops_the_site_with_a_message_naming_the_variable(environ, message):
@@ -64,6 +71,8 @@ def test_a_bad_value_stops_the_site_with_a_message_naming_the_variable(environ, 
         ({"SECRET_KEY": "django-insecure-" + STRONG_KEY}, "SECRET_KEY must be set"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list the site's host names"),
         ({"DEBUG": "true"}, "DEBUG must be false when AGENCYRANK_PRODUCTION is true"),
+        ({"SITE_URL": ""}, "SITE_URL must start with one of https://"),
+        ({"SITE_URL": "http://agencyrank.example"}, "SITE_URL must start with one of https://"),
     ],
 )
 def test_production_mode_refuses_to_start_unsafely(change, message):
@@ -76,3 +85,14 @@ def test_check_deploy_is_clean_in_production_mode():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_bad_database_url_does_not_echo_its_password():
+    result = manage("check", DATABASE_URL="postgres://u:hunter2@h:notaport/db")
+    assert "hunter2" not in result.stderr
+
+
+def test_production_counts_rate_limits_per_visitor_behind_one_proxy():
+    script = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = manage("shell", "-c", script, **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "1"
