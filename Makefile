@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 .PHONY: help install install-dev run test lint format messages check-python clean
 
 help:
-	@echo "make run      install, migrate, load demo data once, serve http://127.0.0.1:8000"
+	@echo "make run      install, migrate, load demo data once, score it, serve http://127.0.0.1:8000"
 	@echo "make test     install dev tools and run the whole suite on PostgreSQL and Redis"
 	@echo "make install  create .venv and install the application"
 	@echo "make lint     ruff, migrations check, Django system checks"
@@ -49,6 +49,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py recompute_scores --sync --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install-dev

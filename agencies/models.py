@@ -1,5 +1,6 @@
 """Agencies and the scores that background jobs compute for them."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,22 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        target = self.merged_into
+        if target is None:
+            return
+        if target.pk == self.pk:
+            raise ValidationError({"merged_into": _("An agency cannot be merged into itself.")})
+        if target.merged_into_id is not None:
+            raise ValidationError(
+                {
+                    "merged_into": _(
+                        "That agency was itself merged into %(name)s; choose that one."
+                    )
+                    % {"name": target.merged_into}
+                }
+            )
 
     def refresh_match_keys(self) -> None:
         """Recompute the derived matching keys from the name and website."""
@@ -247,3 +264,47 @@ class ScoreSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.month:%Y-%m}"
+
+
+class StaleAgency(models.Model):
+    """An agency whose score is out of date.
+
+    Written in the same transaction as the change, so it survives a broker outage; the
+    recompute clears it, and a periodic reconciler picks up any left behind.
+    """
+
+    agency = models.OneToOneField(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked"), db_index=True)
+
+    class Meta:
+        verbose_name = _("agency with an out-of-date score")
+        verbose_name_plural = _("agencies with out-of-date scores")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} stale since {self.marked_at:%Y-%m-%d %H:%M}"
+
+
+class PlatformRates(models.Model):
+    """The platform-wide rate of each metric, that agency rates are shrunk toward (one row)."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    rates = models.JSONField(_("rates"), default=dict)
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("platform-wide rates")
+        verbose_name_plural = _("platform-wide rates")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="platformrates_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Platform rates of {self.updated_at:%Y-%m-%d}"

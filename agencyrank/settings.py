@@ -9,6 +9,7 @@ The README lists every variable.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,14 @@ ALLOWED_HOSTS = env.list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.url(
+    "SITE_URL",
+    "" if PRODUCTION else "http://127.0.0.1:8000",
+    schemes=("https",) if PRODUCTION else ("http", "https"),
+).rstrip("/")
+# Rate limits count per client address: behind this many proxies, the address is the one
+# they forwarded, not the proxy's own (which would put every visitor in one bucket).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0)
 
 # --- Applications -------------------------------------------------------------------------
 
@@ -107,13 +115,19 @@ DATABASE_URL = env.url(
 )
 # A new PostgreSQL connection costs about 5 ms here, more than a whole page's queries, so
 # connections persist by default; health checks drop one the server has closed.
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 600, minimum=0),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 600, minimum=0),
+            conn_health_checks=True,
+        )
+    }
+except (ValueError, dj_database_url.ParseError) as error:
+    # The URL is not echoed: it may hold a password.
+    raise ImproperlyConfigured(
+        f"DATABASE_URL could not be read; check its host, port and format ({error or 'bad URL'})."
+    ) from None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.raw("REDIS_URL") or None
@@ -134,6 +148,8 @@ if CELERY_BROKER_URL:
 CELERY_RESULT_BACKEND = env.raw("CELERY_RESULT_BACKEND") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("redis") else None
 )
+if env.raw("CELERY_RESULT_BACKEND"):
+    env.url("CELERY_RESULT_BACKEND", CELERY_RESULT_BACKEND, schemes=("redis", "rediss"))
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 # A job is acknowledged only once done, and handed back if its worker dies, so a killed
@@ -148,8 +164,41 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Scoring jobs have their own queue so page-triggered work never waits behind a recompute.
 CELERY_TASK_ROUTES = {"agencies.tasks.*": {"queue": "scores"}}
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_RETRY_DELAY = 10
 # The schedule lives here and runs on Celery's own beat (exactly one beat process).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-stale-scores": {
+        "task": "agencies.tasks.reconcile_stale_scores",
+        "schedule": crontab(),  # every minute
+    },
+    "silence-sweep": {
+        "task": "reviews.tasks.silence_sweep",
+        "schedule": crontab(minute=17),  # hourly
+    },
+    "full-recompute": {
+        "task": "agencies.tasks.recompute_all_scores",
+        "schedule": crontab(hour=3, minute=5),  # nightly
+    },
+    "monthly-snapshots": {
+        "task": "agencies.tasks.take_monthly_snapshots",
+        "schedule": crontab(day_of_month=1, hour=4, minute=5),
+    },
+}
+
+# --- Scoring (docs/scoring.md explains each value) ----------------------------------------
+
+SCORING_REPLY_WINDOW_DAYS = env.int("SCORING_REPLY_WINDOW_DAYS", 14, minimum=1)
+SCORING_GHOSTING_WINDOW_DAYS = env.int("SCORING_GHOSTING_WINDOW_DAYS", 30, minimum=1)
+SCORING_FEEDBACK_WINDOW_DAYS = env.int("SCORING_FEEDBACK_WINDOW_DAYS", 21, minimum=1)
+SCORING_FOLLOW_UP_WINDOW_DAYS = env.int("SCORING_FOLLOW_UP_WINDOW_DAYS", 90, minimum=1)
+SCORING_HALF_LIFE_DAYS = env.int("SCORING_HALF_LIFE_DAYS", 180, minimum=1)
+SCORING_PRIOR_STRENGTH = env.int("SCORING_PRIOR_STRENGTH", 8, minimum=1)
+SCORING_ACCOUNT_CAP = env.int("SCORING_ACCOUNT_CAP", 3, minimum=1)
+SCORING_MIN_ENGAGEMENTS = env.int("SCORING_MIN_ENGAGEMENTS", 5, minimum=1)
+# Agencies per full-recompute shard: each shard is one job, so more workers share the night.
+SCORING_SHARD_SIZE = env.int("SCORING_SHARD_SIZE", 500, minimum=1)
+# Changes to one agency within this many seconds are scored by one recompute.
+SCORING_DEBOUNCE_SECONDS = env.int("SCORING_DEBOUNCE_SECONDS", 5, minimum=0)
 
 # --- Accounts -----------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from reviews.models import AgencyReply, Engagement, Event, Review, ReviewStatusChange
-from reviews.services import review_publish
+from reviews.services import engagement_moved, review_publish
 
 
 class EventInline(admin.TabularInline):
@@ -21,6 +21,11 @@ class EngagementAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     date_hierarchy = "started_on"
     inlines = [EventInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "agency" in form.changed_data:
+            engagement_moved(engagement=obj, from_agency_id=form.initial.get("agency"))
 
     def save_formset(self, request, form, formset, change):
         # An event always carries its engagement's agency.
@@ -71,7 +76,7 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish selected reviews"))
     def publish(self, request, queryset):
         for review in queryset:
-            review_publish(review=review, actor=request.user, note="admin")
+            review_publish(review=review, actor=request.user)
         count = queryset.count()
         self.message_user(
             request,

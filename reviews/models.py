@@ -318,3 +318,41 @@ class AgencyReply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply to review {self.review_id}"
+
+
+class NudgeAnswer(models.TextChoices):
+    REPLIED = "reply", _("The agency got back to me")
+    SILENCE = "silence", _("Still no answer")
+
+
+class SilenceNudge(models.Model):
+    """A "did the agency get back to you?" e-mail, sent once per engagement and silence."""
+
+    engagement = models.ForeignKey(
+        Engagement,
+        verbose_name=_("engagement"),
+        on_delete=models.CASCADE,
+        related_name="nudges",
+    )
+    awaiting_since = models.DateField(
+        _("waiting since"), help_text=_("The date of the awaiting point the silence follows.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=8, choices=NudgeAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("silence nudge")
+        verbose_name_plural = _("silence nudges")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "awaiting_since"], name="nudge_once_per_silence"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answer__in=NudgeAnswer.values), name="nudge_answer_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Nudge for engagement {self.engagement_id} ({self.awaiting_since})"

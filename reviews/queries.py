@@ -1,7 +1,11 @@
 """Reads about engagements, events and reviews."""
 
-from django.db.models import Count, QuerySet
+import datetime
 
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+
+from reviews.event_kinds import ACTOR_BY_KIND, AWAITING_KINDS, OUTCOME_KINDS, Actor, Kind
 from reviews.models import Engagement
 
 
@@ -12,4 +16,39 @@ def engagements_of(candidate) -> QuerySet[Engagement]:
         .select_related("agency")
         .annotate(event_count=Count("events"))
         .order_by("-started_on", "-pk")
+    )
+
+
+def engagements_turned_silent(
+    *, today: datetime.date, window_days: int, catch_up_days: int = 7
+) -> QuerySet[Engagement]:
+    """Counted engagements whose last awaiting point has just gone ``window_days`` unanswered.
+
+    "Just": within the last ``catch_up_days`` days, so an hourly sweep sees each silence a
+    few times (and a sweep that was down for a while catches up) but not forever. Annotated
+    with ``last_awaiting`` (the date the silence follows). Engagements with an outcome, or
+    whose candidate already declared silence since that point, are left out.
+    """
+    newest = today - datetime.timedelta(days=window_days + 1)
+    oldest = newest - datetime.timedelta(days=catch_up_days)
+    verified = EmailAddress.objects.filter(user=OuterRef("candidate"), verified=True)
+    agency_kinds = [kind for kind, actor in ACTOR_BY_KIND.items() if actor != Actor.CANDIDATE]
+    return (
+        Engagement.objects.filter(
+            excluded_from_scores=False,
+            candidate__is_active=True,
+            candidate__is_suspended=False,
+        )
+        .filter(Exists(verified))
+        .annotate(
+            last_awaiting=Max("events__occurred_on", filter=Q(events__kind__in=AWAITING_KINDS)),
+            last_answer=Max("events__occurred_on", filter=Q(events__kind__in=agency_kinds)),
+            last_silence=Max("events__occurred_on", filter=Q(events__kind=Kind.SILENCE)),
+            outcomes=Count("events", filter=Q(events__kind__in=OUTCOME_KINDS)),
+        )
+        .filter(outcomes=0, last_awaiting__range=(oldest, newest))
+        .filter(Q(last_answer__isnull=True) | Q(last_answer__lt=F("last_awaiting")))
+        .filter(Q(last_silence__isnull=True) | Q(last_silence__lt=F("last_awaiting")))
+        .select_related("agency", "candidate")
+        .order_by("pk")
     )

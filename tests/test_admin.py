@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from agencies.models import Agency
 from reviews.models import ReviewStatus
-from tests.factories import make_engagement, make_event, make_review, make_user
+from tests.factories import make_agency, make_engagement, make_event, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +81,68 @@ def test_an_agency_added_in_the_admin_gets_its_matching_keys(staff_client):
     assert response.status_code == 302
     agency = Agency.objects.get(slug="acme-talent")
     assert (agency.domain, agency.name_key) == ("acme.example", "acme talent")
+
+
+def test_merging_an_agency_into_itself_is_a_form_error_not_a_crash(staff_client):
+    agency = make_agency(name="Acme Talent")
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    data = {
+        "name": agency.name,
+        "slug": agency.slug,
+        "country": "GB",
+        "is_active": "on",
+        "merged_into": agency.pk,
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "cannot be merged into itself" in response.content.decode()
+
+
+def test_merging_into_an_agency_that_was_merged_names_the_real_target(staff_client):
+    final = make_agency(name="Final")
+    middle = make_agency(name="Mid")
+    Agency.objects.filter(pk=middle.pk).update(merged_into=final)
+    agency = make_agency(name="Duplicate")
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    data = {
+        "name": agency.name,
+        "slug": agency.slug,
+        "country": "GB",
+        "is_active": "on",
+        "merged_into": middle.pk,
+    }
+    response = staff_client.post(url, data)
+    assert "choose that one" in response.content.decode()
+    assert "Final" in response.content.decode()
+
+
+def test_moving_an_engagement_in_the_admin_moves_its_events(staff_client):
+    engagement = make_engagement()
+    make_event(engagement=engagement, kind="applied")
+    target = make_agency(name="Target")
+    url = reverse("admin:reviews_engagement_change", args=[engagement.pk])
+    response = staff_client.get(url)
+    form = response.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {
+        "candidate": engagement.candidate_id,
+        "agency": target.pk,
+        "started_on": engagement.started_on.isoformat(),
+        "source": engagement.source,
+        "events-TOTAL_FORMS": "1",
+        "events-INITIAL_FORMS": "1",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+    }
+    event = engagement.events.get()
+    data |= {
+        "events-0-id": event.pk,
+        "events-0-engagement": engagement.pk,
+        "events-0-kind": "applied",
+        "events-0-occurred_on": event.occurred_on.isoformat(),
+        "events-0-note": "",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event.refresh_from_db()
+    assert event.agency_id == target.pk
