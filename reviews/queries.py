@@ -49,6 +49,5 @@ def engagements_turned_silent(
         .filter(outcomes=0, last_awaiting__range=(oldest, newest))
         .filter(Q(last_answer__isnull=True) | Q(last_answer__lt=F("last_awaiting")))
         .filter(Q(last_silence__isnull=True) | Q(last_silence__lt=F("last_awaiting")))
-        .select_related("agency", "candidate")
         .order_by("pk")
     )
