@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, AgencyScore, ScoreSnapshot, Specialty
+from agencies.models import (
+    Agency,
+    AgencyScore,
+    PlatformRates,
+    ScoreSnapshot,
+    Specialty,
+    StaleAgency,
+)
 
 
 @admin.register(Agency)
@@ -63,3 +70,15 @@ class SpecialtyAdmin(ReadOnlyAdmin):
     @admin.display(description=_("label"))
     def label(self, obj):
         return obj.get_code_display()
+
+
+@admin.register(StaleAgency)
+class StaleAgencyAdmin(ReadOnlyAdmin):
+    list_display = ["agency", "marked_at"]
+    list_select_related = ["agency"]
+    ordering = ["marked_at"]
+
+
+@admin.register(PlatformRates)
+class PlatformRatesAdmin(ReadOnlyAdmin):
+    list_display = ["updated_at", "rates"]

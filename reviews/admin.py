@@ -2,7 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from reviews.models import AgencyReply, Engagement, Event, Review, ReviewStatusChange
+from reviews.models import (
+    AgencyReply,
+    Engagement,
+    Event,
+    Review,
+    ReviewStatusChange,
+    SilenceNudge,
+)
 from reviews.services import engagement_moved, review_publish
 
 
@@ -90,3 +97,21 @@ class ReviewAdmin(admin.ModelAdmin):
 class AgencyReplyAdmin(admin.ModelAdmin):
     list_display = ["pk", "review", "author", "created_at"]
     raw_id_fields = ["review", "author"]
+
+
+@admin.register(SilenceNudge)
+class SilenceNudgeAdmin(admin.ModelAdmin):
+    list_display = ["pk", "engagement", "awaiting_since", "sent_at", "answer", "answered_at"]
+    list_filter = ["answer"]
+    raw_id_fields = ["engagement"]
+    readonly_fields = [
+        "engagement",
+        "awaiting_since",
+        "created_at",
+        "sent_at",
+        "answer",
+        "answered_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
