@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from agencies.matching import domain_from_website, normalise_name
+from agencies.scoring import METRICS
 
 
 class SpecialtyCode(models.TextChoices):
@@ -130,14 +131,8 @@ class Agency(models.Model):
         self.name_key = normalise_name(self.name)
 
 
-RATE_FIELDS = (
-    "reply_rate",
-    "ghosting_rate",
-    "feedback_rate",
-    "follow_up_rate",
-    "cv_harvest_rate",
-    "salary_fishing_rate",
-)
+# One column per metric of the scoring core.
+RATE_FIELDS = METRICS
 
 
 def _rate_constraints() -> list[models.CheckConstraint]:
