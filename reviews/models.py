@@ -1,5 +1,7 @@
 """What candidates log: engagements with agencies, their events, and reviews."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reviews.event_kinds import Actor, Kind, actor_of
+
+
+def latest_date_anywhere() -> datetime.date:
+    """Today's date where the day is furthest ahead (UTC+14).
+
+    Candidates log in their own time zone, which the site does not know: a date is "in the
+    future" only if it is in the future everywhere.
+    """
+    return (timezone.now() + datetime.timedelta(hours=14)).date()
 
 
 class Source(models.TextChoices):
@@ -92,7 +103,7 @@ class Engagement(models.Model):
         return f"{self.role_title or _('(no role title)')} @ {self.agency_id}"
 
     def clean(self) -> None:
-        if self.started_on and self.started_on > timezone.localdate():
+        if self.started_on and self.started_on > latest_date_anywhere():
             raise ValidationError({"started_on": _("The start date cannot be in the future.")})
 
 
@@ -153,7 +164,7 @@ class Event(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
-        today = timezone.localdate()
+        today = latest_date_anywhere()
         if self.occurred_on and self.occurred_on > today:
             errors["occurred_on"] = ValidationError(_("The date cannot be in the future."))
         elif (

@@ -114,9 +114,17 @@ def test_publishing_records_history_once():
     ]
 
 
+def test_an_event_dated_today_somewhere_on_earth_is_accepted():
+    engagement = make_engagement()
+    ahead = (timezone.now() + datetime.timedelta(hours=14)).date()
+    Event(
+        engagement=engagement, agency=engagement.agency, kind=Kind.REPLY, occurred_on=ahead
+    ).full_clean()
+
+
 def test_an_event_dated_in_the_future_fails_validation():
     engagement = make_engagement()
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=2)
     event = Event(
         engagement=engagement, agency=engagement.agency, kind=Kind.REPLY, occurred_on=tomorrow
     )
