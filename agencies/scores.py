@@ -10,6 +10,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyScore, PlatformRates, ScoreSnapshot, StaleAgency
@@ -103,9 +104,31 @@ def lock_agency(agency_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, agency_id])
 
 
+def read_stale_marks(agency_ids: Sequence[int]) -> dict[int, datetime.datetime]:
+    """The stale marks of these agencies as they are now, read before their events."""
+    return dict(
+        StaleAgency.objects.filter(agency_id__in=agency_ids).values_list("agency_id", "marked_at")
+    )
+
+
+def clear_stale_marks(marks: dict[int, datetime.datetime]) -> None:
+    """Delete the marks read before a recompute, unless a change has marked them again since.
+
+    A mark's time is when its change was written, not committed, so "older than the
+    recompute" would wrongly clear the mark of a change still committing while the
+    recompute read the events. Matching the exact mark read first cannot: a later change
+    rewrites the mark (and a delete waiting on its lock then finds no match).
+    """
+    if not marks:
+        return
+    same_mark = Q()
+    for agency_id, marked_at in marks.items():
+        same_mark |= Q(agency_id=agency_id, marked_at=marked_at)
+    StaleAgency.objects.filter(same_mark).delete()
+
+
 def score_recompute(*, agency_id: int, today: datetime.date | None = None) -> AgencyScore | None:
     """Recompute one agency's score from its counted events; None if the agency is gone."""
-    started = timezone.now()
     today = today or timezone.localdate()
     config = scoring_config()
     with transaction.atomic():
@@ -113,6 +136,7 @@ def score_recompute(*, agency_id: int, today: datetime.date | None = None) -> Ag
             StaleAgency.objects.filter(agency_id=agency_id).delete()
             return None
         lock_agency(agency_id)
+        marks = read_stale_marks([agency_id])
         events = (row for _, row in counted_events([agency_id]))
         evidence = summarise_agency(events, now=today, config=config)
         result = score_evidence(evidence, platform=current_platform_rates(config), config=config)
@@ -124,9 +148,7 @@ def score_recompute(*, agency_id: int, today: datetime.date | None = None) -> Ag
             timezone.now(),
         )
         save_score_rows([row])
-        # A change committed after this recompute began marked the agency again later
-        # than ``started``: that mark stays for the next recompute.
-        StaleAgency.objects.filter(agency_id=agency_id, marked_at__lte=started).delete()
+        clear_stale_marks(marks)
     return row
 
 
@@ -154,13 +176,14 @@ def scores_recompute_shard(
     ratings = published_ratings(agency_ids)
     rows: list[AgencyScore] = []
     with transaction.atomic():
+        marks = read_stale_marks(agency_ids)
         for agency_id, evidence in _evidence_by_agency(agency_ids, today, config):
             result = score_evidence(evidence, platform=platform, config=config)
             rows.append(score_row(agency_id, evidence, result, ratings.get(agency_id), started))
             if progress is not None:
                 progress.update(1)
         save_score_rows(rows)
-        StaleAgency.objects.filter(agency_id__in=agency_ids, marked_at__lte=started).delete()
+        clear_stale_marks(marks)
     return len(rows)
 
 

@@ -89,12 +89,21 @@ def test_unverified_suspended_and_excluded_accounts_do_not_count():
     assert row.reply_rate == 1.0
 
 
-def test_a_change_made_during_a_recompute_keeps_the_agency_stale():
+def test_a_change_marked_while_a_recompute_runs_keeps_the_agency_stale():
     agency = make_agency()
-    later = timezone.now() + datetime.timedelta(minutes=1)
-    StaleAgency.objects.create(agency=agency, marked_at=later)
-    scores.score_recompute(agency_id=agency.pk)
+    StaleAgency.objects.create(agency=agency, marked_at=timezone.now())
+    marks = scores.read_stale_marks([agency.pk])
+    # A change written before the recompute started but committed while it ran.
+    scores.scores_mark_stale(agency_ids=[agency.pk])
+    scores.clear_stale_marks(marks)
     assert StaleAgency.objects.filter(agency=agency).exists()
+
+
+def test_a_recompute_clears_the_mark_it_saw():
+    agency = make_agency()
+    scores.scores_mark_stale(agency_ids=[agency.pk])
+    scores.score_recompute(agency_id=agency.pk)
+    assert not StaleAgency.objects.filter(agency=agency).exists()
 
 
 def test_the_reconciler_picks_up_agencies_left_stale():
