@@ -1,4 +1,10 @@
 """Account pages of our own, beside allauth's."""
 
+from django.urls import path
+
+from accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("delete/", views.delete, name="delete"),
+]

@@ -1,10 +1,13 @@
 """Reads about agencies."""
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 
+from agencies.matching import domain_from_website, normalise_name
 from agencies.models import Agency, Specialty
 from agencies.scoring import EventRow
 from reviews.models import Event, Review, ReviewStatus
@@ -23,6 +26,96 @@ def listed_agencies(*, search: str = "") -> QuerySet[Agency]:
         .prefetch_related(Prefetch("specialties", queryset=Specialty.objects.order_by("code")))
         .order_by("name", "pk")
     )
+
+
+AGENCY_SEARCH_LIMIT = 10
+
+
+def _listed_targets(matches: QuerySet[Agency]) -> QuerySet[Agency]:
+    """The listed agencies that ``matches`` are, or were merged into (merges followed twice).
+
+    A merged agency is never shown: its target is. Two hops cover a duplicate merged into
+    an agency that was itself merged later on.
+    """
+    targets = matches.annotate(
+        target=Coalesce("merged_into__merged_into_id", "merged_into_id", "pk")
+    ).values("target")
+    return Agency.objects.listed().filter(pk__in=targets)
+
+
+def agency_search(query: str, *, limit: int = AGENCY_SEARCH_LIMIT) -> list[Agency]:
+    """Listed agencies whose name or website domain contains ``query``, merges resolved.
+
+    The name is compared through its normalised key, so case, accents, punctuation and
+    legal forms do not matter ("seleccion iberica" finds "Selección Ibérica S.L.").
+    Closest first: exact matches, then names that start with the query. One query.
+    """
+    name_key = normalise_name(query)
+    domain = domain_from_website(query)
+    if not name_key and not domain:
+        return []
+    matches = Q()
+    if name_key:
+        matches |= Q(name_key__icontains=name_key)
+    if domain:
+        matches |= Q(domain__icontains=domain)
+    closeness = Case(
+        When(Q(name_key=name_key) | Q(domain=domain), then=0),
+        When(name_key__startswith=name_key, then=1),
+        default=2,
+    )
+    return list(
+        _listed_targets(Agency.objects.filter(matches))
+        .annotate(closeness=closeness)
+        .order_by("closeness", "name", "pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class AgencyDuplicates:
+    """Listed agencies that a new agency would duplicate, by website domain and by name."""
+
+    same_domain: list[Agency]
+    same_name: list[Agency]
+
+    def __bool__(self) -> bool:
+        return bool(self.same_domain or self.same_name)
+
+
+def agency_duplicates(*, name: str, website: str) -> AgencyDuplicates:
+    """Agencies matching ``website``'s domain or ``name``'s normalised key, merges resolved.
+
+    The same keys as the import's matching (agencies/matching.py). An agency that matches
+    by domain is not repeated among the name matches.
+    """
+    domain = domain_from_website(website)
+    name_key = normalise_name(name)
+    same_domain = (
+        list(_listed_targets(Agency.objects.filter(domain=domain)).order_by("name", "pk"))
+        if domain
+        else []
+    )
+    same_name = (
+        list(
+            _listed_targets(Agency.objects.filter(name_key=name_key))
+            .exclude(pk__in=[agency.pk for agency in same_domain])
+            .order_by("name", "pk")
+        )
+        if name_key
+        else []
+    )
+    return AgencyDuplicates(same_domain=same_domain, same_name=same_name)
+
+
+def listed_agency_or_target(slug: str) -> Agency | None:
+    """The agency with ``slug``, or the one it was merged into; None when not listed."""
+    agency = Agency.objects.filter(slug=slug).select_related("merged_into__merged_into").first()
+    for _hop in range(2):
+        if agency is not None and agency.merged_into_id is not None:
+            agency = agency.merged_into
+    if agency is None or agency.merged_into_id is not None or not agency.is_active:
+        return None
+    return agency
 
 
 def counted_events(agency_ids: Sequence[int] | None = None) -> Iterator[tuple[int, EventRow]]:

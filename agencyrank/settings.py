@@ -200,6 +200,16 @@ SCORING_SHARD_SIZE = env.int("SCORING_SHARD_SIZE", 500, minimum=1)
 # Changes to one agency within this many seconds are scored by one recompute.
 SCORING_DEBOUNCE_SECONDS = env.int("SCORING_DEBOUNCE_SECONDS", 5, minimum=0)
 
+# --- Rate limits (per account and hour, counted in the cache; agencyrank/ratelimits.py) ----
+
+# Generous for a person logging their own history, tight enough to stop a script.
+RATE_LIMITS_PER_HOUR = {
+    "agency_create": env.int("RATE_LIMIT_AGENCIES_PER_HOUR", 10, minimum=1),
+    "engagement_create": env.int("RATE_LIMIT_ENGAGEMENTS_PER_HOUR", 30, minimum=1),
+    "event_create": env.int("RATE_LIMIT_EVENTS_PER_HOUR", 200, minimum=1),
+    "review_submit": env.int("RATE_LIMIT_REVIEWS_PER_HOUR", 20, minimum=1),
+}
+
 # --- Accounts -----------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [

@@ -72,6 +72,12 @@ class Engagement(models.Model):
         related_name="engagements",
     )
     role_title = models.CharField(_("role title"), max_length=200, blank=True)
+    reference = models.CharField(
+        _("reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The engagement's label in the candidate's own files (imports)."),
+    )
     source = models.CharField(_("how it started"), max_length=16, choices=Source.choices)
     started_on = models.DateField(_("started on"))
     excluded_from_scores = models.BooleanField(
@@ -93,6 +99,12 @@ class Engagement(models.Model):
             # Lets each event carry its engagement's agency under a composite foreign key
             # (see the migration), so events can be read by agency without a join.
             models.UniqueConstraint(fields=["id", "agency"], name="engagement_id_agency_unique"),
+            # Importing a file twice finds each engagement again by its label.
+            models.UniqueConstraint(
+                fields=["candidate", "reference"],
+                condition=~Q(reference=""),
+                name="engagement_reference_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["agency", "started_on"], name="engagement_agency_started_idx"),

@@ -3,20 +3,32 @@
 import datetime
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 
 from reviews.event_kinds import ACTOR_BY_KIND, AWAITING_KINDS, OUTCOME_KINDS, Actor, Kind
-from reviews.models import Engagement
+from reviews.models import Engagement, Event
 
 
-def engagements_of(candidate) -> QuerySet[Engagement]:
-    """A candidate's own engagements, newest first, with their agency and event count."""
+def logbook_of(candidate) -> QuerySet[Engagement]:
+    """A candidate's engagements, newest first, each with its agency, review and events.
+
+    Two queries however many engagements: the engagements (with agency and review), and
+    their events in timeline order (as ``timeline``).
+    """
+    events = Event.objects.only(
+        "pk", "engagement_id", "kind", "occurred_on", "occurred_at"
+    ).order_by(*Event._meta.ordering)
     return (
         Engagement.objects.filter(candidate=candidate)
-        .select_related("agency")
-        .annotate(event_count=Count("events"))
+        .select_related("agency", "review")
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="timeline"))
         .order_by("-started_on", "-pk")
     )
+
+
+def timeline_of(engagement: Engagement) -> list[Event]:
+    """An engagement's events in timeline order (date, then time, then entry order)."""
+    return list(engagement.events.order_by(*Event._meta.ordering))
 
 
 def engagements_turned_silent(

@@ -6,13 +6,28 @@ commit.
 """
 
 import datetime
+from collections.abc import Iterable
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from agencies.scores import scores_mark_stale
-from reviews.models import Engagement, Event, Review, ReviewStatus, ReviewStatusChange
+from reviews.models import (
+    RATING_FIELDS,
+    Engagement,
+    Event,
+    EventKind,
+    Review,
+    ReviewStatus,
+    ReviewStatusChange,
+)
+from reviews.timeline import outcome_after_withdrawal, steps_of
+
+REVIEW_TEXT_MIN_LENGTH = 20
+REVIEW_TEXT_MAX_LENGTH = 5000
 
 
 @transaction.atomic
@@ -45,6 +60,55 @@ def engagement_moved(*, engagement: Engagement, from_agency_id: int | None) -> N
     scores_mark_stale(agency_ids=[engagement.agency_id, *filter(None, [from_agency_id])])
 
 
+def _in_timeline_order(events: Iterable[Event]) -> list[Event]:
+    """Events in the order of ``Event.Meta.ordering``; an unsaved one last among its ties."""
+
+    def key(event: Event) -> tuple:
+        time = event.occurred_at
+        return (
+            event.occurred_on,
+            time is not None,
+            time or datetime.time.min,
+            event.pk if event.pk is not None else float("inf"),
+        )
+
+    return sorted(events, key=key)
+
+
+def _check_no_outcome_after_withdrawal(event: Event) -> None:
+    """Refuse a write that would put a rejection or an offer after the candidate withdrew.
+
+    Only a write that breaks the rule is refused: a timeline that was already broken
+    (entered before the rule existed) can still be corrected one event at a time.
+    """
+    # Locking the engagement serialises writes to one timeline, so two requests at once
+    # cannot each pass this check and together break the rule.
+    Engagement.objects.select_for_update().filter(pk=event.engagement_id).values("pk").first()
+    stored = list(
+        Event.objects.filter(engagement_id=event.engagement_id).only(
+            "pk", "kind", "occurred_on", "occurred_at"
+        )
+    )
+    if outcome_after_withdrawal(steps_of(_in_timeline_order(stored))) is not None:
+        return
+    after = _in_timeline_order([e for e in stored if e.pk != event.pk] + [event])
+    index = outcome_after_withdrawal(steps_of(after))
+    if index is None:
+        return
+    outcome = after[index]
+    if outcome is event:
+        message = _(
+            "You had already withdrawn by then: a rejection or an offer cannot come after "
+            "your withdrawal. Check the date, or choose another kind (such as a reply)."
+        )
+    else:
+        message = _(
+            "This would put “%(outcome)s” (%(date)s) after your withdrawal, and an outcome "
+            "cannot come after it. Check the dates."
+        ) % {"outcome": EventKind(outcome.kind).label, "date": outcome.occurred_on.isoformat()}
+    raise ValidationError({"kind": ValidationError(message, code="outcome_after_withdrawal")})
+
+
 @transaction.atomic
 def event_create(
     *,
@@ -66,6 +130,7 @@ def event_create(
         role_details_disclosed=role_details_disclosed,
     )
     event.full_clean()
+    _check_no_outcome_after_withdrawal(event)
     event.save()
     scores_mark_stale(agency_ids=[engagement.agency_id])
     return event
@@ -81,6 +146,7 @@ def event_update(*, event: Event, **changes) -> Event:
     for field, value in changes.items():
         setattr(event, field, value)
     event.full_clean()
+    _check_no_outcome_after_withdrawal(event)
     event.save()
     scores_mark_stale(agency_ids=[event.agency_id])
     return event
@@ -112,4 +178,85 @@ def review_publish(*, review: Review, actor=None, note: str = "") -> Review:
     review.save(update_fields=["status", "published_at", "updated_at"])
     # The agency's average rating changes with it.
     scores_mark_stale(agency_ids=[review.engagement.agency_id])
+    return review
+
+
+def _validate_review(review: Review) -> None:
+    """Model validation plus the text's length limits (a TextField does not enforce them)."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        review.full_clean(exclude=["engagement"])
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    length = len(review.text)
+    if 0 < length < REVIEW_TEXT_MIN_LENGTH or length > REVIEW_TEXT_MAX_LENGTH:
+        errors.setdefault("text", []).append(
+            ValidationError(
+                _("The review must be between %(min)d and %(max)d characters long."),
+                code="length",
+                params={"min": REVIEW_TEXT_MIN_LENGTH, "max": REVIEW_TEXT_MAX_LENGTH},
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    engagement: Engagement,
+    rating_communication: int,
+    rating_honesty: int,
+    rating_feedback: int,
+    rating_respect: int,
+    text: str,
+) -> Review:
+    """Submit the one review of an engagement; it waits for moderation.
+
+    Nothing goes stale: only published reviews count, and publishing marks the agency.
+    """
+    review = Review(
+        engagement=engagement,
+        rating_communication=rating_communication,
+        rating_honesty=rating_honesty,
+        rating_feedback=rating_feedback,
+        rating_respect=rating_respect,
+        text=text.strip(),
+        status=ReviewStatus.PENDING,
+        submitted_at=timezone.now(),
+    )
+    _validate_review(review)
+    already = _("This experience already has a review; edit that one instead.")
+    if Review.objects.filter(engagement=engagement).exists():
+        raise ValidationError(already, code="duplicate")
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:  # submitted twice at once: the database keeps one
+        raise ValidationError(already, code="duplicate") from None
+    ReviewStatusChange.objects.create(
+        review=review,
+        from_status="",
+        to_status=ReviewStatus.PENDING,
+        actor=engagement.candidate,
+    )
+    return review
+
+
+@transaction.atomic
+def review_update(*, review: Review, **changes) -> Review:
+    """Change a review's ratings or text, only while it waits for moderation."""
+    allowed = {*RATING_FIELDS, "text"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"review_update() cannot change {sorted(unknown)}")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.PENDING:
+        raise ValidationError(
+            _("This review has been moderated and can no longer be changed."), code="locked"
+        )
+    for field, value in changes.items():
+        setattr(review, field, value.strip() if field == "text" else value)
+    _validate_review(review)
+    review.save()
     return review

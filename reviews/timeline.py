@@ -42,6 +42,11 @@ class Reading:
     waiting_days: int | None  # days since then, up to ``today``
 
 
+def steps_of(events) -> list[Step]:
+    """Steps of events in the order given: anything with a ``kind`` and an ``occurred_on``."""
+    return [Step(kind=event.kind, day=event.occurred_on) for event in events]
+
+
 def read_timeline(steps: Sequence[Step], *, today: datetime.date, ghosting_days: int) -> Reading:
     """State of an engagement: closed, ghosted, waiting on the agency, or active."""
     waiting_since: datetime.date | None = None
