@@ -76,25 +76,14 @@ def ensure_database(url: str) -> None:
 
 def generate(rows: int, engagements: int, seed: int = 7) -> bytes:
     """A CSV of ``rows`` rows over ``engagements`` engagements, dated in the past year."""
+    from reviews.importing.format import COLUMNS
+
     randomiser = random.Random(seed)
     today = datetime.date.today()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "agency",
-            "agency_website",
-            "country",
-            "engagement",
-            "role",
-            "source",
-            "date",
-            "time",
-            "event",
-            "note",
-            "role_details_disclosed",
-        ]
-    )
+    # Every column the import knows but the staff-only ``candidate``.
+    writer.writerow([column for column in COLUMNS if column != "candidate"])
     per_engagement = [rows // engagements] * engagements
     for index in range(rows % engagements):
         per_engagement[index] += 1
