@@ -6,7 +6,6 @@ Each is idempotent: running it twice, or twice at once, leaves the same rows.
 
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import groupby
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -14,10 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyScore, PlatformRates, ScoreSnapshot, StaleAgency
-from agencies.queries import counted_events, published_ratings
+from agencies.queries import counted_events_by_agency, published_ratings
 from agencies.scoring import (
     METRICS,
-    EventRow,
     Evidence,
     ScoreResult,
     ScoringConfig,
@@ -137,7 +135,7 @@ def score_recompute(*, agency_id: int, today: datetime.date | None = None) -> Ag
             return None
         lock_agency(agency_id)
         marks = read_stale_marks([agency_id])
-        events = (row for _, row in counted_events([agency_id]))
+        events = next((rows for _, rows in counted_events_by_agency([agency_id])), [])
         evidence = summarise_agency(events, now=today, config=config)
         result = score_evidence(evidence, platform=current_platform_rates(config), config=config)
         row = score_row(
@@ -157,9 +155,8 @@ def _evidence_by_agency(
 ) -> Iterator[tuple[int, Evidence]]:
     """Evidence of each listed agency, streaming its events once; agencies with none too."""
     seen: set[int] = set()
-    for agency_id, group in groupby(counted_events(agency_ids), key=lambda pair: pair[0]):
+    for agency_id, rows in counted_events_by_agency(agency_ids):
         seen.add(agency_id)
-        rows: Iterable[EventRow] = (row for _, row in group)
         yield agency_id, summarise_agency(rows, now=today, config=config)
     for agency_id in agency_ids:
         if agency_id not in seen:

@@ -216,3 +216,35 @@ def test_monthly_snapshots_are_taken_once_per_month():
     assert snapshot.month == month
     assert snapshot.score == AgencyScore.objects.get().score
     assert snapshot.metrics["reply_rate"] == 1.0
+
+
+def test_the_fast_postgresql_read_yields_exactly_the_counted_events():
+    from itertools import groupby
+    from operator import itemgetter
+
+    from agencies.queries import counted_events, counted_events_by_agency
+
+    first, second = make_agency(), make_agency()
+    for agency in (first, second, first):
+        engagement = make_engagement(agency=agency, started_on=days_ago(30))
+        log(engagement, (0, Kind.APPLIED), (2, Kind.REPLY))
+        make_event(
+            engagement=engagement,
+            kind=Kind.SALARY_ASKED,
+            occurred_on=days_ago(27),
+            occurred_at=datetime.time(9, 30, 5),
+            role_details_disclosed=False,
+        )
+    hidden = make_engagement(agency=first, candidate=make_user(verified=False))
+    log(hidden, (0, Kind.APPLIED))
+    ids = [first.pk, second.pk]
+    portable = {
+        agency: [row for _, row in group]
+        for agency, group in groupby(counted_events(ids), key=itemgetter(0))
+    }
+    fast = dict(counted_events_by_agency(ids))
+    assert {agency: sorted(rows) for agency, rows in fast.items()} == {
+        agency: sorted(rows) for agency, rows in portable.items()
+    }
+    assert len(fast[first.pk]) == 6 and len(fast[second.pk]) == 3
+    assert any(row.seconds == 9 * 3600 + 30 * 60 + 5 for row in fast[first.pk])
