@@ -6,6 +6,7 @@ secret key is required, HTTPS-only cookies, HSTS, and ``manage.py check --deploy
 The README lists every variable.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_countries",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "agencyrank",
     "accounts",
     "agencies",
@@ -208,6 +212,39 @@ RATE_LIMITS_PER_HOUR = {
     "engagement_create": env.int("RATE_LIMIT_ENGAGEMENTS_PER_HOUR", 30, minimum=1),
     "event_create": env.int("RATE_LIMIT_EVENTS_PER_HOUR", 200, minimum=1),
     "review_submit": env.int("RATE_LIMIT_REVIEWS_PER_HOUR", 20, minimum=1),
+}
+
+# --- Public API (agencies/api.py) ------------------------------------------------------------
+
+API_ANON_RATE = env.str("API_ANON_RATE", "60/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(
+        f"API_ANON_RATE must look like 60/minute (per second, minute, hour or day); "
+        f"got {API_ANON_RATE!r}."
+    )
+# Read-only and anonymous: no authentication at all, so there is no session or CSRF to
+# think about and every client is throttled by address alike. JSON only: the browsable
+# renderer's inline code would break the site's CSP.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["agencies.api_throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AgencyRank API",
+    "DESCRIPTION": "Read-only responsiveness scores of recruitment agencies.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the vendored sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Accounts -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("agencies/", include("agencies.urls")),
+    path("api/", include("agencies.api_urls")),
     path("experiences/", include("reviews.urls")),
     path("experiences/", include("reviews.data_urls")),
     path("accounts/", include("accounts.urls")),

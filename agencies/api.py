@@ -1,0 +1,297 @@
+"""The public, read-only JSON API: agencies, their scores and their monthly history.
+
+Only agency-level aggregates are exposed; nothing here reads a candidate, an engagement or
+a review row. The agency object's fields are a stable contract (docs: PRODUCT.md).
+"""
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django_countries import countries
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from agencies.matching import normalise_name
+from agencies.models import Agency, AgencyScore, ScoreSnapshot, Specialty, SpecialtyCode
+
+FLAGS = ["ghosting", "cv_harvesting", "salary_fishing"]
+
+# Sort keys a client may ask for, and the score column each reads ("-key" reverses).
+ORDERINGS = {
+    "score": "score__score",
+    "reply_rate": "score__reply_rate",
+    "median_reply_days": "score__median_reply_days",
+    "ghosting_rate": "score__ghosting_rate",
+    "rating": "score__rating",
+    "name": "name",
+}
+ORDERING_CHOICES = [prefix + key for key in ORDERINGS for prefix in ("", "-")]
+SEARCH_MAX_LENGTH = 100
+THROTTLED = OpenApiResponse(description="Too many requests from this address; see Retry-After")
+
+
+class AgencyPagination(PageNumberPagination):
+    """Numbered pages of 50 agencies, ``page_size`` up to 100 (AgencyFilterSerializer checks)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+# --- Serializers ------------------------------------------------------------------------
+
+
+class MetricsSerializer(serializers.Serializer):
+    """The agency's rates (0 to 1) and median reply time; null where there is no evidence."""
+
+    reply_rate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+    median_reply_days = serializers.FloatField(allow_null=True, min_value=0)
+    ghosting_rate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+    feedback_rate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+    follow_up_rate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+    cv_harvest_rate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+    salary_fishing_rate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+
+
+@extend_schema_field(serializers.ChoiceField(choices=SpecialtyCode.values))
+class SpecialtyCodeField(serializers.SlugRelatedField):
+    """A specialty as its code (from the prefetched specialties)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(slug_field="code", read_only=True, **kwargs)
+
+
+class AgencySerializer(serializers.Serializer):
+    """One agency as the public API shows it; the score fields come from its AgencyScore."""
+
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2 code.")
+    city = serializers.CharField()
+    specialties = SpecialtyCodeField(many=True)
+    score = serializers.FloatField(
+        source="score.score",
+        allow_null=True,
+        min_value=0,
+        max_value=100,
+        help_text="0 to 100; null while there is not enough data.",
+    )
+    score_low = serializers.FloatField(source="score.score_low", allow_null=True)
+    score_high = serializers.FloatField(source="score.score_high", allow_null=True)
+    rank = serializers.IntegerField(source="score.rank", allow_null=True, min_value=1)
+    engagements = serializers.IntegerField(
+        source="score.engagements", min_value=0, help_text="How many engagements are counted."
+    )
+    metrics = MetricsSerializer(source="score")
+    flags = serializers.ListField(
+        source="score.flags", child=serializers.ChoiceField(choices=FLAGS)
+    )
+    rating = serializers.FloatField(
+        source="score.rating",
+        allow_null=True,
+        help_text="Average stars of published reviews, 1 to 5; null without any.",
+    )
+    updated_at = serializers.DateTimeField(source="score.updated_at", allow_null=True)
+
+    def to_representation(self, agency: Agency) -> dict:
+        try:
+            agency.score  # noqa: B018 - loaded by select_related; raises when there is none
+        except AgencyScore.DoesNotExist:
+            # Not scored yet: an unsaved blank row gives nulls, no flags and zero engagements.
+            agency.score = AgencyScore(updated_at=None)
+        return super().to_representation(agency)
+
+
+class SnapshotSerializer(serializers.Serializer):
+    """An agency's score at the start of one month."""
+
+    month = serializers.DateField(help_text="The first day of the month.")
+    score = serializers.FloatField(allow_null=True)
+    score_low = serializers.FloatField(allow_null=True)
+    score_high = serializers.FloatField(allow_null=True)
+    engagements = serializers.IntegerField(min_value=0)
+
+
+class CountryCodeField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 country code, in either case."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=[code for code, _name in countries], **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.upper() if isinstance(data, str) else data)
+
+
+class AgencyFilterSerializer(serializers.Serializer):
+    """The list's query parameters; any bad value is a 400 naming the parameter."""
+
+    country = CountryCodeField(required=False, help_text="ISO 3166-1 alpha-2 code, e.g. GB.")
+    city = serializers.CharField(required=False, max_length=120)
+    specialty = serializers.ChoiceField(required=False, choices=SpecialtyCode.values)
+    min_engagements = serializers.IntegerField(required=False, min_value=0, max_value=10**9)
+    search = serializers.CharField(
+        required=False, max_length=SEARCH_MAX_LENGTH, help_text="Part of the agency's name."
+    )
+    ordering = serializers.ChoiceField(
+        required=False,
+        choices=ORDERING_CHOICES,
+        help_text="Sort key; a leading '-' reverses it. Agencies without a value come last. "
+        "Default: best score first.",
+    )
+    page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
+# --- Reads ------------------------------------------------------------------------------
+
+
+def _public_agencies() -> QuerySet[Agency]:
+    """Listed agencies with their score row joined and specialties prefetched (two queries)."""
+    return Agency.objects.listed().select_related("score").prefetch_related(_SPECIALTIES)
+
+
+_SPECIALTIES = Prefetch("specialties", queryset=Specialty.objects.order_by("code"))
+
+
+def filtered_agencies(filters: dict) -> QuerySet[Agency]:
+    """The listed agencies that match validated ``filters``, in the order asked for."""
+    agencies = _public_agencies()
+    if "country" in filters:
+        agencies = agencies.filter(country=filters["country"])
+    if filters.get("city"):
+        agencies = agencies.filter(city__iexact=filters["city"])
+    if "specialty" in filters:
+        agencies = agencies.filter(specialties__code=filters["specialty"])
+    if filters.get("min_engagements"):
+        agencies = agencies.filter(score__engagements__gte=filters["min_engagements"])
+    if search := filters.get("search", "").strip():
+        # The normalised key ignores case, accents and legal forms, as the site search does.
+        matches = Q(name__icontains=search)
+        if name_key := normalise_name(search):
+            matches |= Q(name_key__icontains=name_key)
+        agencies = agencies.filter(matches)
+    ordering = filters.get("ordering")
+    if ordering:
+        column = F(ORDERINGS[ordering.removeprefix("-")])
+        first = (
+            column.desc(nulls_last=True)
+            if ordering.startswith("-")
+            else column.asc(nulls_last=True)
+        )
+        return agencies.order_by(first, "name", "pk")
+    return agencies.order_by(
+        F("score__score").desc(nulls_last=True),
+        F("score__engagements").desc(nulls_last=True),
+        "name",
+        "pk",
+    )
+
+
+def agency_at(slug: str) -> Agency:
+    """The listed agency at ``slug``, or the one it was merged into (merges followed twice).
+
+    Raises Agency.DoesNotExist for an unknown or deactivated agency.
+    """
+    agency = (
+        Agency.objects.select_related("score", "merged_into__merged_into")
+        .prefetch_related(_SPECIALTIES)
+        .get(slug=slug)
+    )
+    if agency.merged_into_id is not None:
+        agency = agency.merged_into.merged_into or agency.merged_into
+    if not agency.is_active or agency.merged_into_id is not None:
+        raise Agency.DoesNotExist
+    return agency
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+class _PublicView(GenericAPIView):
+    def handle_exception(self, exc):
+        # A JSON 404, never Django's HTML page.
+        if isinstance(exc, Agency.DoesNotExist):
+            exc = NotFound()
+        return super().handle_exception(exc)
+
+    def agency_or_redirect(self, slug: str, url_name: str) -> Agency | HttpResponse:
+        """The agency at ``slug``, or a 301 to the URL of the agency it was merged into."""
+        agency = agency_at(slug)
+        if agency.slug != slug:
+            return HttpResponsePermanentRedirect(reverse(url_name, kwargs={"slug": agency.slug}))
+        return agency
+
+
+class AgencyList(ListAPIView, _PublicView):
+    """Listed agencies, best score first unless ``ordering`` says otherwise."""
+
+    serializer_class = AgencySerializer
+    pagination_class = AgencyPagination
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        # A plain dict, not the QueryDict: DRF treats a blank form value as absent, and
+        # "?country=" is a mistake the client should hear about.
+        filters = AgencyFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        return filtered_agencies(filters.validated_data)
+
+    @extend_schema(
+        operation_id="agencies_list",
+        parameters=[AgencyFilterSerializer],
+        responses={
+            200: AgencySerializer(many=True),
+            400: OpenApiResponse(description="A bad filter value"),
+            404: OpenApiResponse(description="A page past the last one"),
+            429: THROTTLED,
+        },
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class AgencyDetail(_PublicView):
+    """One listed agency; a merged agency's slug redirects (301) to the one it joined."""
+
+    serializer_class = AgencySerializer
+
+    @extend_schema(
+        operation_id="agencies_retrieve",
+        responses={
+            200: AgencySerializer,
+            301: OpenApiResponse(description="Merged into another agency"),
+            404: OpenApiResponse(description="No such agency"),
+            429: THROTTLED,
+        },
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        agency = self.agency_or_redirect(slug, "api:agency-detail")
+        if isinstance(agency, HttpResponse):
+            return agency
+        return Response(self.get_serializer(agency).data)
+
+
+class AgencyHistory(_PublicView):
+    """An agency's monthly score snapshots, oldest first."""
+
+    serializer_class = SnapshotSerializer
+
+    @extend_schema(
+        operation_id="agencies_history",
+        responses={
+            200: SnapshotSerializer(many=True),
+            301: OpenApiResponse(description="Merged into another agency"),
+            404: OpenApiResponse(description="No such agency"),
+            429: THROTTLED,
+        },
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        agency = self.agency_or_redirect(slug, "api:agency-history")
+        if isinstance(agency, HttpResponse):
+            return agency
+        snapshots = ScoreSnapshot.objects.filter(agency=agency).order_by("month")
+        return Response(self.get_serializer(snapshots, many=True).data)
