@@ -42,8 +42,11 @@ def agencies(db, settings):
 
 
 @schema.parametrize()
+# Derandomised: the same generated requests on every run, so CI is repeatable; widen the
+# search by hand with more examples when the API changes.
 @settings(
     max_examples=40,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
