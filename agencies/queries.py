@@ -7,27 +7,79 @@ from operator import itemgetter
 
 from allauth.account.models import EmailAddress
 from django.db import connection
-from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from agencies.matching import domain_from_website, normalise_name
-from agencies.models import Agency, Specialty
+from agencies.models import Agency, ScoreSnapshot, Specialty
 from agencies.scoring import EventRow
 from reviews.models import Engagement, Event, Review, ReviewStatus
 
+# Each sort of the ranking: its database ordering (best first, no value last).
+RANKING_ORDERS = {
+    "score": [F("score__rank").asc(nulls_last=True), F("score__engagements").desc()],
+    "reply_rate": [F("score__reply_rate").desc(nulls_last=True)],
+    "median_reply_days": [F("score__median_reply_days").asc(nulls_last=True)],
+    "ghosting_rate": [F("score__ghosting_rate").asc(nulls_last=True)],
+    "rating": [F("score__rating").desc(nulls_last=True)],
+}
 
-def listed_agencies(*, search: str = "") -> QuerySet[Agency]:
-    """Listed agencies by name, each with its specialties and logged engagement count.
 
-    Two queries whatever the page size: the agencies (with the count) and their specialties.
+def listed_agencies(
+    *,
+    search: str = "",
+    country: str = "",
+    city: str = "",
+    specialty: str = "",
+    min_evidence: int | None = None,
+    sort: str = "score",
+) -> QuerySet[Agency]:
+    """Listed agencies, ranked ones first in ``sort`` order, then those without a rank.
+
+    Each carries its score row (None before the first recompute) and its specialties; the
+    flag ``is_ranked`` tells the two groups apart. Two queries whatever the page size: the
+    agencies with their scores, and their specialties.
     """
     agencies = Agency.objects.listed()
     if search:
         agencies = agencies.filter(Q(name__icontains=search) | Q(domain__icontains=search))
+    if country:
+        agencies = agencies.filter(country=country)
+    if city:
+        agencies = agencies.filter(city__iexact=city)
+    if specialty:
+        agencies = agencies.filter(
+            Exists(
+                Specialty.agencies.through.objects.filter(
+                    agency=OuterRef("pk"), specialty__code=specialty
+                )
+            )
+        )
+    if min_evidence:
+        agencies = agencies.filter(score__engagements__gte=min_evidence)
     return (
-        agencies.annotate(engagement_count=Count("engagements"))
+        agencies.select_related("score")
+        .annotate(
+            is_ranked=Case(
+                When(score__rank__isnull=False, then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
         .prefetch_related(Prefetch("specialties", queryset=Specialty.objects.order_by("code")))
-        .order_by("name", "pk")
+        .order_by(F("is_ranked").desc(), *RANKING_ORDERS[sort], "name", "pk")
     )
 
 
@@ -228,3 +280,61 @@ def published_ratings(agency_ids: Sequence[int]) -> dict[int, tuple[float, int]]
         )
     )
     return {row["engagement__agency_id"]: (row["average"], row["count"]) for row in rows}
+
+
+def public_agency(slug: str) -> Agency | None:
+    """The agency with ``slug`` (or the one it was merged into) with its score; None if hidden.
+
+    One query: the agency, its merge targets two hops deep and each one's score row.
+    """
+    agency = (
+        Agency.objects.filter(slug=slug)
+        .select_related("score", "merged_into__score", "merged_into__merged_into__score")
+        .first()
+    )
+    for _hop in range(2):
+        if agency is not None and agency.merged_into_id is not None:
+            agency = agency.merged_into
+    if agency is None or agency.merged_into_id is not None or not agency.is_active:
+        return None
+    return agency
+
+
+PUBLIC_REVIEW_LIMIT = 50
+
+
+def published_reviews(agency: Agency, *, limit: int = PUBLIC_REVIEW_LIMIT) -> list[Review]:
+    """The agency's latest published reviews, each with its agency reply; one query.
+
+    Only what a public page may show is read: never the engagement's candidate.
+    """
+    return list(
+        Review.objects.filter(status=ReviewStatus.PUBLISHED, engagement__agency=agency)
+        .select_related("agency_reply")
+        .only(
+            "pk",
+            "rating_communication",
+            "rating_honesty",
+            "rating_feedback",
+            "rating_respect",
+            "text",
+            "published_at",
+            "agency_reply__id",
+            "agency_reply__text",
+            "agency_reply__review",
+        )
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+TREND_MONTHS = 24
+
+
+def score_snapshots(agency: Agency, *, months: int = TREND_MONTHS) -> list[ScoreSnapshot]:
+    """The agency's latest monthly snapshots that hold a score, oldest first; one query."""
+    latest = (
+        ScoreSnapshot.objects.filter(agency=agency, score__isnull=False)
+        .only("month", "score", "score_low", "score_high", "engagements", "agency_id")
+        .order_by("-month")[:months]
+    )
+    return list(reversed(latest))

@@ -4,9 +4,11 @@ import datetime
 import itertools
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
-from agencies.models import Agency
+from agencies.models import Agency, AgencyScore
+from agencies.scoring import Evidence, Tally
 from agencies.services import agency_create
 from reviews.models import Engagement, Event, Review, Source
 
@@ -72,4 +74,28 @@ def make_review(*, engagement: Engagement | None = None, rating: int = 4, **fiel
         rating_respect=rating,
         text=fields.pop("text", "Clear and polite throughout."),
         **fields,
+    )
+
+
+def make_score(*, agency: Agency, tallies: dict | None = None, **fields) -> AgencyScore:
+    """A score row for ``agency`` as the scoring jobs would write it.
+
+    ``tallies`` maps a metric to (hits, cases); its shown rate is set from them unless given.
+    """
+    tallies = tallies or {}
+    evidence = Evidence(
+        engagements=fields.get("engagements", 0),
+        tallies={
+            metric: Tally(hits, cases, float(hits), float(cases))
+            for metric, (hits, cases) in tallies.items()
+        },
+        reply_delays=fields.pop("reply_delays", {}),
+    )
+    for metric, (hits, cases) in tallies.items():
+        fields.setdefault(metric, hits / cases if cases else None)
+    if fields.get("score") is not None:
+        fields.setdefault("score_low", max(fields["score"] - 7, 0))
+        fields.setdefault("score_high", min(fields["score"] + 7, 100))
+    return AgencyScore.objects.create(
+        agency=agency, evidence=evidence.to_json(), updated_at=timezone.now(), **fields
     )

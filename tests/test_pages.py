@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_agency, make_engagement, make_event, make_user
+from tests.factories import make_agency, make_engagement, make_event, make_score, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,10 @@ def test_the_ranking_page_runs_the_same_queries_whatever_the_number_of_agencies(
     client, django_assert_num_queries, agencies
 ):
     for number in range(agencies):
-        make_agency(name=f"Agency {number:03}", specialties=["technology", "sales"])
-    # Count, agencies with their engagement counts, their specialties.
+        agency = make_agency(name=f"Agency {number:03}", specialties=["technology", "sales"])
+        if number % 2:
+            make_score(agency=agency, score=50 + number % 40, rank=number, engagements=9)
+    # Count, agencies with their scores, their specialties.
     with django_assert_num_queries(3):
         response = client.get("/agencies/")
     assert response.status_code == 200

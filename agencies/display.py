@@ -1,0 +1,271 @@
+"""An agency's score row in plain words, as the public pages show it (docs/scoring.md)."""
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agencies.models import AgencyScore, ScoreSnapshot
+from agencies.scoring import DEFAULT_CONFIG
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One metric: its name, a sentence with the shown rate, and the evidence behind it."""
+
+    name: str
+    sentence: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """One raised flag: its badge and what triggered it."""
+
+    code: str
+    badge: str
+    reason: str
+
+
+def flag_badges() -> dict[str, str]:
+    """The plain-language badge of each flag."""
+    return {
+        "ghosting": _("Ghosts candidates"),
+        "cv_harvesting": _("CV harvesting"),
+        "salary_fishing": _("Salary fishing"),
+    }
+
+
+def _tally(evidence: Mapping[str, Any], metric: str) -> tuple[int, int]:
+    """(hits, cases) of ``metric`` in a score row's evidence JSON; (0, 0) when absent."""
+    tally = (evidence or {}).get("tallies", {}).get(metric) or {}
+    return int(tally.get("hits", 0)), int(tally.get("cases", 0))
+
+
+def _percent(hits: int, cases: int) -> int:
+    return round(100 * hits / cases)
+
+
+def _reply_row(evidence: Mapping[str, Any]) -> MetricRow:
+    hits, cases = _tally(evidence, "reply_rate")
+    days = settings.SCORING_REPLY_WINDOW_DAYS
+    if cases:
+        sentence = _("Replied within %(days)s days to %(percent)s%% of candidates' messages") % {
+            "days": days,
+            "percent": _percent(hits, cases),
+        }
+    else:
+        sentence = _("No candidate's message has had %(days)s days for a reply yet") % {
+            "days": days
+        }
+    count = ngettext("%(count)s message", "%(count)s messages", cases) % {"count": cases}
+    return MetricRow(_("Reply rate"), sentence, count)
+
+
+def _median_row(score: AgencyScore) -> MetricRow:
+    delays = (score.evidence or {}).get("reply_delays", {})
+    answered = sum(int(count) for count in delays.values())
+    if score.median_reply_days is None:
+        sentence = _("No reply logged yet")
+    else:
+        median = score.median_reply_days
+        days = int(median) if float(median).is_integer() else median
+        sentence = ngettext(
+            "Half of the replies came within %(days)s day",
+            "Half of the replies came within %(days)s days",
+            # A fractional median (2.5) takes the plural form.
+            days if isinstance(days, int) else 2,
+        ) % {"days": days}
+    count = ngettext("%(count)s reply", "%(count)s replies", answered) % {"count": answered}
+    return MetricRow(_("Median reply time"), sentence, count)
+
+
+def _ghosting_row(evidence: Mapping[str, Any]) -> MetricRow:
+    hits, cases = _tally(evidence, "ghosting_rate")
+    days = settings.SCORING_GHOSTING_WINDOW_DAYS
+    if cases:
+        sentence = _(
+            "Stopped answering %(percent)s%% of candidates for more than %(days)s days"
+        ) % {"percent": _percent(hits, cases), "days": days}
+    else:
+        sentence = _("No engagement has ended yet")
+    count = ngettext("%(count)s ended engagement", "%(count)s ended engagements", cases) % {
+        "count": cases
+    }
+    return MetricRow(_("Ghosting rate"), sentence, count)
+
+
+def _feedback_row(evidence: Mapping[str, Any]) -> MetricRow:
+    hits, cases = _tally(evidence, "feedback_rate")
+    days = settings.SCORING_FEEDBACK_WINDOW_DAYS
+    if cases:
+        sentence = _("Gave news within %(days)s days after %(percent)s%% of interviews") % {
+            "days": days,
+            "percent": _percent(hits, cases),
+        }
+    else:
+        sentence = _("No interview has had %(days)s days for news yet") % {"days": days}
+    count = ngettext("%(count)s interview", "%(count)s interviews", cases) % {"count": cases}
+    return MetricRow(_("Feedback rate"), sentence, count)
+
+
+def _follow_up_row(evidence: Mapping[str, Any]) -> MetricRow:
+    hits, cases = _tally(evidence, "follow_up_rate")
+    days = settings.SCORING_FOLLOW_UP_WINDOW_DAYS
+    if cases:
+        sentence = _(
+            "Sent feedback or followed up within %(days)s days after %(percent)s%% of rejections"
+        ) % {"days": days, "percent": _percent(hits, cases)}
+    else:
+        sentence = _("No rejection has had %(days)s days for a follow-up yet") % {"days": days}
+    count = ngettext("%(count)s rejection", "%(count)s rejections", cases) % {"count": cases}
+    return MetricRow(_("Follow-up rate"), sentence, count)
+
+
+def _cv_harvest_row(evidence: Mapping[str, Any]) -> MetricRow:
+    hits, cases = _tally(evidence, "cv_harvest_rate")
+    if cases:
+        sentence = _(
+            "Asked for a CV that led nowhere in %(percent)s%% of engagements with a CV"
+        ) % {"percent": _percent(hits, cases)}
+    else:
+        sentence = _("No CV request has been decided yet")
+    count = ngettext("%(count)s engagement with a CV", "%(count)s engagements with a CV", cases) % {
+        "count": cases
+    }
+    return MetricRow(_("CV harvesting"), sentence, count)
+
+
+def _salary_fishing_row(evidence: Mapping[str, Any]) -> MetricRow:
+    hits, cases = _tally(evidence, "salary_fishing_rate")
+    if cases:
+        sentence = _(
+            "Asked for the candidate's salary before describing the role in %(percent)s%% "
+            "of engagements"
+        ) % {"percent": _percent(hits, cases)}
+    else:
+        sentence = _("No engagement says yet whether pay came up before the role")
+    count = ngettext("%(count)s engagement", "%(count)s engagements", cases) % {"count": cases}
+    return MetricRow(_("Salary fishing"), sentence, count)
+
+
+def metric_rows(score: AgencyScore | None) -> list[MetricRow]:
+    """Each metric of ``score`` in plain words with its evidence count; empty without a row."""
+    if score is None:
+        return []
+    evidence = score.evidence or {}
+    return [
+        _reply_row(evidence),
+        _median_row(score),
+        _ghosting_row(evidence),
+        _feedback_row(evidence),
+        _follow_up_row(evidence),
+        _cv_harvest_row(evidence),
+        _salary_fishing_row(evidence),
+    ]
+
+
+def flag_rows(score: AgencyScore | None) -> list[FlagRow]:
+    """The raised flags of ``score``, each with the counts and thresholds that triggered it."""
+    if score is None:
+        return []
+    evidence = score.evidence or {}
+    rules = DEFAULT_CONFIG.flag_thresholds
+    badges = flag_badges()
+    rows = []
+    for code in score.flags:
+        rule = rules[code]
+        hits, cases = _tally(evidence, rule.metric)
+        threshold = round(100 * rule.lower_end_at_least)
+        if code == "ghosting":
+            reason = _(
+                "%(hits)s of %(cases)s ended engagements were ghosted: even at the low end of "
+                "its range, the ghosting rate is above %(threshold)s%%."
+            )
+        elif code == "cv_harvesting":
+            reason = _(
+                "%(hits)s of %(cases)s engagements with a CV led nowhere or to a role that was "
+                "not real: even at the low end of its range, the rate is above %(threshold)s%%."
+            )
+        else:
+            reason = _(
+                "In %(hits)s of %(cases)s engagements the agency asked for the salary before "
+                "describing the role: even at the low end of its range, the rate is above "
+                "%(threshold)s%%."
+            )
+        reason %= {"hits": hits, "cases": cases, "threshold": threshold}
+        rows.append(FlagRow(code, badges[code], reason))
+    return rows
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One month of the trend chart, in SVG coordinates and in words."""
+
+    month: datetime.date
+    score: int
+    low: int
+    high: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """A line of monthly scores with their ranges, ready for an SVG template."""
+
+    width: int
+    height: int
+    points: list[TrendPoint]
+    line: str  # polyline points
+    band: str  # polygon points of the 90% range
+    gridlines: list[tuple[int, float]]  # (score, y)
+    left: int
+    right: int
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 220
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 40, 20, 10, 30
+
+
+def trend_chart(snapshots: Sequence[ScoreSnapshot]) -> TrendChart | None:
+    """The chart of ``snapshots`` (oldest first, each with a score); None with fewer than two."""
+    if len(snapshots) < 2:
+        return None
+    plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+
+    def y_of(value: float) -> float:
+        return round(CHART_TOP + plot_height * (1 - value / 100), 1)
+
+    step = plot_width / (len(snapshots) - 1)
+    points = []
+    for index, snapshot in enumerate(snapshots):
+        low = snapshot.score if snapshot.score_low is None else snapshot.score_low
+        high = snapshot.score if snapshot.score_high is None else snapshot.score_high
+        points.append(
+            TrendPoint(
+                month=snapshot.month,
+                score=round(snapshot.score),
+                low=round(low),
+                high=round(high),
+                x=round(CHART_LEFT + index * step, 1),
+                y=y_of(snapshot.score),
+            )
+        )
+    upper = [f"{p.x},{y_of(p.high)}" for p in points]
+    lower = [f"{p.x},{y_of(p.low)}" for p in reversed(points)]
+    return TrendChart(
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        points=points,
+        line=" ".join(f"{p.x},{p.y}" for p in points),
+        band=" ".join(upper + lower),
+        gridlines=[(value, y_of(value)) for value in (0, 25, 50, 75, 100)],
+        left=CHART_LEFT,
+        right=CHART_WIDTH - CHART_RIGHT,
+    )
