@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from agencies.matching import normalise_name
 from agencies.models import Agency, AgencyScore, ScoreSnapshot, Specialty, SpecialtyCode
+from agencies.queries import follow_merges
 
 FLAGS = ["ghosting", "cv_harvesting", "salary_fishing"]
 
@@ -197,14 +198,13 @@ def agency_at(slug: str) -> Agency:
 
     Raises Agency.DoesNotExist for an unknown or deactivated agency.
     """
-    agency = (
+    agency = follow_merges(
         Agency.objects.select_related("score", "merged_into__merged_into")
         .prefetch_related(_SPECIALTIES)
-        .get(slug=slug)
+        .filter(slug=slug)
+        .first()
     )
-    if agency.merged_into_id is not None:
-        agency = agency.merged_into.merged_into or agency.merged_into
-    if not agency.is_active or agency.merged_into_id is not None:
+    if agency is None:
         raise Agency.DoesNotExist
     return agency
 

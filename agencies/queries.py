@@ -162,15 +162,25 @@ def agency_duplicates(*, name: str, website: str) -> AgencyDuplicates:
     return AgencyDuplicates(same_domain=same_domain, same_name=same_name)
 
 
-def listed_agency_or_target(slug: str) -> Agency | None:
-    """The agency with ``slug``, or the one it was merged into; None when not listed."""
-    agency = Agency.objects.filter(slug=slug).select_related("merged_into__merged_into").first()
-    for _hop in range(2):
+# Merges are followed this many hops; callers select_related the targets that deep.
+MERGE_HOPS = 2
+
+
+def follow_merges(agency: Agency | None) -> Agency | None:
+    """The agency that ``agency`` now stands for; None when unknown or not listed."""
+    for _hop in range(MERGE_HOPS):
         if agency is not None and agency.merged_into_id is not None:
             agency = agency.merged_into
     if agency is None or agency.merged_into_id is not None or not agency.is_active:
         return None
     return agency
+
+
+def listed_agency_or_target(slug: str) -> Agency | None:
+    """The agency with ``slug``, or the one it was merged into; None when not listed."""
+    return follow_merges(
+        Agency.objects.filter(slug=slug).select_related("merged_into__merged_into").first()
+    )
 
 
 def counted_events(agency_ids: Sequence[int] | None = None) -> Iterator[tuple[int, EventRow]]:
@@ -287,17 +297,11 @@ def public_agency(slug: str) -> Agency | None:
 
     One query: the agency, its merge targets two hops deep and each one's score row.
     """
-    agency = (
+    return follow_merges(
         Agency.objects.filter(slug=slug)
         .select_related("score", "merged_into__score", "merged_into__merged_into__score")
         .first()
     )
-    for _hop in range(2):
-        if agency is not None and agency.merged_into_id is not None:
-            agency = agency.merged_into
-    if agency is None or agency.merged_into_id is not None or not agency.is_active:
-        return None
-    return agency
 
 
 PUBLIC_REVIEW_LIMIT = 50
