@@ -3,6 +3,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.views import admin_login
+
+# Staff sign in through the site's own form: same failed-attempt limits, same two-factor step.
+admin.site.login = admin_login
 
 
 @admin.register(User)

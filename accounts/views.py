@@ -1,5 +1,6 @@
 """Account pages of our own, beside allauth's."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -22,3 +23,14 @@ def delete(request):
         messages.success(request, _("Your account and everything you logged have been erased."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@secure_admin_login
+def admin_login(request):
+    """The admin's sign-in page, replaced by the site's own.
+
+    Signing in to the admin goes through the site's sign-in form, so it shares its limit on
+    failed attempts and its two-factor step; nothing ever posts a password to the admin.
+    Someone signed in but not staff is refused (403); staff go straight to the admin.
+    """
+    return redirect("admin:index")

@@ -9,10 +9,11 @@ from agencies.models import (
     Specialty,
     StaleAgency,
 )
+from agencyrank.page_cache import PublicDataAdminMixin
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "domain", "country", "city", "is_active", "merged_into"]
     list_filter = ["is_active", "country", "specialties"]
     search_fields = ["name", "slug", "domain", "city"]

@@ -4,6 +4,8 @@ Only agency-level aggregates are exposed; nothing here reads a candidate, an eng
 a review row. The agency object's fields are a stable contract (docs: PRODUCT.md).
 """
 
+from functools import partial
+
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -19,6 +21,7 @@ from rest_framework.response import Response
 from agencies.matching import normalise_name
 from agencies.models import Agency, AgencyScore, ScoreSnapshot, Specialty, SpecialtyCode
 from agencies.queries import follow_merges
+from agencyrank.page_cache import cached_api_response
 
 FLAGS = ["ghosting", "cv_harvesting", "salary_fishing"]
 
@@ -251,7 +254,8 @@ class AgencyList(ListAPIView, _PublicView):
         },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
+        # Cached inside the view, after the throttles have counted this request.
+        return cached_api_response(request, partial(super().get, request, *args, **kwargs))
 
 
 class AgencyDetail(_PublicView):
@@ -269,6 +273,9 @@ class AgencyDetail(_PublicView):
         },
     )
     def get(self, request: Request, slug: str) -> Response:
+        return cached_api_response(request, partial(self.respond, slug))
+
+    def respond(self, slug: str) -> Response | HttpResponse:
         agency = self.agency_or_redirect(slug, "api:agency-detail")
         if isinstance(agency, HttpResponse):
             return agency
@@ -290,6 +297,9 @@ class AgencyHistory(_PublicView):
         },
     )
     def get(self, request: Request, slug: str) -> Response:
+        return cached_api_response(request, partial(self.respond, slug))
+
+    def respond(self, slug: str) -> Response | HttpResponse:
         agency = self.agency_or_redirect(slug, "api:agency-history")
         if isinstance(agency, HttpResponse):
             return agency

@@ -269,3 +269,96 @@ def trend_chart(snapshots: Sequence[ScoreSnapshot]) -> TrendChart | None:
         left=CHART_LEFT,
         right=CHART_WIDTH - CHART_RIGHT,
     )
+
+
+@dataclass(frozen=True)
+class ReplyTimeBar:
+    """One bucket of reply times: its words, its count and share, and its bar in SVG units."""
+
+    label: str
+    count: int
+    percent: int
+    y: float  # top of the bar
+    middle: float  # vertical middle of the row, for its labels
+    width: float
+    value_x: float  # where the count is written, just after the bar
+
+
+@dataclass(frozen=True)
+class ReplyTimeChart:
+    """Horizontal bars of answered points by reply time, ready for an SVG template."""
+
+    width: int
+    height: int
+    bars: list[ReplyTimeBar]
+    total: int
+    label_right: int  # bucket names end here
+    bar_left: int
+    bar_height: int
+
+
+# Reply-time buckets in whole days: (first, last); None means no upper bound.
+REPLY_TIME_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 0),
+    (1, 2),
+    (3, 7),
+    (8, 14),
+    (15, 30),
+    (31, None),
+)
+BARS_WIDTH, BARS_LABEL_RIGHT, BARS_LEFT, BARS_VALUE_SPACE = 640, 112, 120, 110
+BARS_TOP, BARS_ROW, BARS_HEIGHT = 10, 30, 18
+
+
+def _bucket_label(first: int, last: int | None) -> str:
+    if last is None:
+        return _("Over %(days)s days") % {"days": first - 1}
+    if last == 0:
+        return _("Same day")
+    return _("%(first)s–%(last)s days") % {"first": first, "last": last}  # noqa: RUF001 (en dash)
+
+
+def reply_time_chart(evidence: Mapping[str, Any] | None) -> ReplyTimeChart | None:
+    """Answered points by reply time in buckets, from a score row's evidence JSON.
+
+    Its ``reply_delays`` maps a delay in whole days (a string key) to how many answered
+    points took that long. None when no point was answered.
+    """
+    counts = [0] * len(REPLY_TIME_BUCKETS)
+    for delay, count in ((evidence or {}).get("reply_delays") or {}).items():
+        days, number = int(delay), int(count)
+        if number <= 0:
+            continue
+        for index, (_first, last) in enumerate(REPLY_TIME_BUCKETS):
+            if last is None or days <= last:
+                counts[index] += number
+                break
+    total = sum(counts)
+    if not total:
+        return None
+    plot_width = BARS_WIDTH - BARS_LEFT - BARS_VALUE_SPACE
+    largest = max(counts)
+    bars = []
+    for index, ((first, last), count) in enumerate(zip(REPLY_TIME_BUCKETS, counts, strict=True)):
+        width = round(plot_width * count / largest, 1)
+        top = BARS_TOP + index * BARS_ROW
+        bars.append(
+            ReplyTimeBar(
+                label=_bucket_label(first, last),
+                count=count,
+                percent=_percent(count, total),
+                y=top + (BARS_ROW - BARS_HEIGHT) / 2,
+                middle=top + BARS_ROW / 2,
+                width=width,
+                value_x=round(BARS_LEFT + width + 6, 1),
+            )
+        )
+    return ReplyTimeChart(
+        width=BARS_WIDTH,
+        height=BARS_TOP * 2 + BARS_ROW * len(bars),
+        bars=bars,
+        total=total,
+        label_right=BARS_LABEL_RIGHT,
+        bar_left=BARS_LEFT,
+        bar_height=BARS_HEIGHT,
+    )

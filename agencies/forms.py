@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from agencies.models import SpecialtyCode
+from agencies.models import MARK_NOTE_MAX_LENGTH, MarkVerdict, SpecialtyCode
 
 # The orders the ranking offers; the first is the default.
 SORT_CHOICES = [
@@ -61,3 +61,38 @@ class RankingSearchForm(forms.Form):
     def sort_key(self) -> str:
         """The chosen order, or the score when none or a bad one was asked for."""
         return getattr(self, "cleaned_data", {}).get("sort") or "score"
+
+
+class CompareSearchForm(forms.Form):
+    """The comparison's "add an agency" search."""
+
+    q = forms.CharField(label=_("Find an agency to add"), max_length=100, required=False)
+
+
+class AgencyMarkForm(forms.Form):
+    """A verdict on an agency for the person's own list, with a private note."""
+
+    verdict = forms.ChoiceField(
+        label=_("Your verdict"), choices=MarkVerdict.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Private note"),
+        help_text=_("Only you can see this note."),
+        max_length=MARK_NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MyAgenciesFilterForm(forms.Form):
+    """Which marks the "My agencies" page lists; a bad value lists them all."""
+
+    verdict = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("", _("All agencies")), *MarkVerdict.choices],
+    )
+
+    def verdict_filter(self) -> str:
+        """The chosen verdict, or "" for all; call after ``is_valid()``."""
+        return getattr(self, "cleaned_data", {}).get("verdict", "")

@@ -1,5 +1,6 @@
 """Agencies and the scores that background jobs compute for them."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -88,6 +89,14 @@ class Agency(models.Model):
         blank=True,
         related_name="merged_from",
         help_text=_("Set when this agency was a duplicate; its pages redirect there."),
+    )
+    # Set when a burst of new accounts logs this agency (reviews/screening.py): the scoring
+    # jobs then keep its public score as it was until a moderator releases it.
+    score_frozen_at = models.DateTimeField(
+        _("score frozen since"),
+        null=True,
+        blank=True,
+        help_text=_("Unusual activity is being reviewed; the public score does not change."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -303,3 +312,152 @@ class PlatformRates(models.Model):
 
     def __str__(self) -> str:
         return f"Platform rates of {self.updated_at:%Y-%m-%d}"
+
+
+class MarkVerdict(models.TextChoices):
+    PROFESSIONAL = "professional", _("Professional")
+    AVOID = "avoid", _("Avoid")
+
+
+MARK_NOTE_MAX_LENGTH = 2000
+
+
+class AgencyMark(models.Model):
+    """A person's private verdict on an agency, with a note only they ever see.
+
+    Hiring managers keep these lists to pick agencies and to remember which to avoid. The
+    score at the time of the verdict is kept so the list can show how the agency moved since.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="agency_marks",
+    )
+    # An agency is deleted only when it was never used (duplicates are merged instead); a
+    # private list must not stand in the way of removing such an entry.
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="marks"
+    )
+    verdict = models.CharField(_("verdict"), max_length=16, choices=MarkVerdict.choices)
+    note = models.TextField(_("private note"), max_length=MARK_NOTE_MAX_LENGTH, blank=True)
+    score_when_marked = models.FloatField(_("score when marked"), null=True, blank=True)
+    marked_at = models.DateTimeField(
+        _("marked"), help_text=_("When the current verdict was given.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency mark")
+        verbose_name_plural = _("agency marks")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency"], name="agencymark_one_per_agency"),
+            models.CheckConstraint(
+                condition=Q(verdict__in=MarkVerdict.values), name="agencymark_verdict_known"
+            ),
+        ]
+        indexes = [
+            # "My agencies" reads one person's marks, latest verdict first.
+            models.Index(fields=["user", "-marked_at"], name="agencymark_user_marked_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.verdict} by {self.user_id}"
+
+
+# --- Representatives (agencies/claims.py) ------------------------------------------------------
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a moderator")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    REVOKED = "revoked", _("Revoked")
+
+
+# A claim waiting for a decision, or approved and in force: a person has at most one per agency.
+OPEN_CLAIM_STATUSES = (ClaimStatus.PENDING, ClaimStatus.APPROVED)
+CLAIM_MESSAGE_MAX_LENGTH = 200
+CLAIM_NOTE_MAX_LENGTH = 2000
+
+
+class AgencyClaim(models.Model):
+    """A person's claim to speak for an agency. Once a moderator approves it, they represent it.
+
+    The evidence is the claimant's verified address on the agency's own domain, kept as it
+    was when they claimed (agencies/claims.py states the rule). Claims are never deleted: a
+    representative who leaves the agency has their claim revoked, with a note.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="agency_claims",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="claims"
+    )
+    email = models.EmailField(
+        _("address on the agency's domain"),
+        help_text=_("The verified address the claim was made with."),
+    )
+    message = models.CharField(_("job title"), max_length=CLAIM_MESSAGE_MAX_LENGTH, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    note = models.TextField(
+        _("decision note"),
+        max_length=CLAIM_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Sent to the claimant with the decision."),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency claim")
+        verbose_name_plural = _("agency claims")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="agencyclaim_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ClaimStatus.PENDING) | Q(decided_at__isnull=False),
+                name="agencyclaim_decided_has_date",
+            ),
+            # Turning someone down or away always says why.
+            models.CheckConstraint(
+                condition=~Q(status__in=[ClaimStatus.REJECTED, ClaimStatus.REVOKED]) | ~Q(note=""),
+                name="agencyclaim_refusal_has_note",
+            ),
+            # Claiming twice while the first waits, or once approved, changes nothing.
+            models.UniqueConstraint(
+                fields=["user", "agency"],
+                condition=Q(status__in=OPEN_CLAIM_STATUSES),
+                name="agencyclaim_one_open_per_agency",
+            ),
+        ]
+        indexes = [
+            # Moderators read the few pending claims among many, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status=ClaimStatus.PENDING),
+                name="agencyclaim_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim of {self.agency_id} by {self.user_id} ({self.status})"

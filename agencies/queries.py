@@ -19,11 +19,12 @@ from django.db.models import (
     Q,
     QuerySet,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
 from agencies.matching import domain_from_website, normalise_name
-from agencies.models import Agency, ScoreSnapshot, Specialty
+from agencies.models import Agency, AgencyMark, ScoreSnapshot, Specialty
 from agencies.scoring import EventRow
 from reviews.models import Engagement, Event, Review, ReviewStatus
 
@@ -186,13 +187,15 @@ def listed_agency_or_target(slug: str) -> Agency | None:
 def counted_events(agency_ids: Sequence[int] | None = None) -> Iterator[tuple[int, EventRow]]:
     """(agency id, event) for every event that counts towards scores, grouped by agency.
 
-    Counted: the engagement is not excluded, and its candidate has a verified e-mail, is not
-    suspended and is not excluded. One query, streamed with a server-side cursor so that the
-    full recompute's memory stays flat however many events there are.
+    Counted: the engagement is not excluded nor held for review, and its candidate has a
+    verified e-mail, is not suspended and is not excluded. One query, streamed with a
+    server-side cursor so that the full recompute's memory stays flat however many events
+    there are.
     """
     verified = EmailAddress.objects.filter(user=OuterRef("engagement__candidate"), verified=True)
     events = Event.objects.filter(
         engagement__excluded_from_scores=False,
+        engagement__held_for_review=False,
         engagement__candidate__is_suspended=False,
         engagement__candidate__excluded_from_scores=False,
     ).filter(Exists(verified))
@@ -223,7 +226,7 @@ def counted_events(agency_ids: Sequence[int] | None = None) -> Iterator[tuple[in
 _COUNTED_ENGAGEMENTS_SQL = """
     SELECT g.id, g.candidate_id FROM {engagement} g
     JOIN {user} u ON u.id = g.candidate_id
-    WHERE g.agency_id = ANY(%s) AND NOT g.excluded_from_scores
+    WHERE g.agency_id = ANY(%s) AND NOT g.excluded_from_scores AND NOT g.held_for_review
       AND NOT u.is_suspended AND NOT u.excluded_from_scores
       AND EXISTS (SELECT 1 FROM {email} a WHERE a.user_id = u.id AND a.verified)
 """
@@ -326,6 +329,7 @@ def published_reviews(agency: Agency, *, limit: int = PUBLIC_REVIEW_LIMIT) -> li
             "agency_reply__id",
             "agency_reply__text",
             "agency_reply__review",
+            "agency_reply__removed_at",
         )
         .order_by("-published_at", "-pk")[:limit]
     )
@@ -342,3 +346,79 @@ def score_snapshots(agency: Agency, *, months: int = TREND_MONTHS) -> list[Score
         .order_by("-month")[:months]
     )
     return list(reversed(latest))
+
+
+def agencies_for_comparison(slugs: Sequence[str]) -> dict[str, Agency]:
+    """Slug → the listed agency it names (merges followed), with its score and specialties.
+
+    Unknown and hidden slugs are left out. At most two queries however many slugs and
+    agencies: the agencies with their merge targets and scores, then the specialties.
+    """
+    found = Agency.objects.filter(slug__in=list(slugs)).select_related(
+        "score", "merged_into__score", "merged_into__merged_into__score"
+    )
+    resolved = {}
+    for agency in found:
+        target = follow_merges(agency)
+        if target is not None:
+            resolved[agency.slug] = target
+    prefetch_related_objects(
+        list(resolved.values()),
+        Prefetch("specialties", queryset=Specialty.objects.order_by("code")),
+    )
+    return resolved
+
+
+def agency_marks_standing_for(user, agency: Agency) -> QuerySet[AgencyMark]:
+    """``user``'s marks on ``agency`` or on agencies merged into it, the agency's own first."""
+    return (
+        AgencyMark.objects.filter(user=user)
+        .filter(
+            Q(agency=agency)
+            | Q(agency__merged_into=agency)
+            | Q(agency__merged_into__merged_into=agency)
+        )
+        .order_by(Case(When(agency=agency, then=0), default=1), "-marked_at", "-pk")
+    )
+
+
+def agency_mark_for(user, agency: Agency) -> AgencyMark | None:
+    """``user``'s mark on ``agency`` (or on a duplicate merged into it); None if none. One query."""
+    return agency_marks_standing_for(user, agency).first()
+
+
+@dataclass(frozen=True)
+class MarkedAgency:
+    """One mark of a person's list with the agency it stands for now and that one's score."""
+
+    mark: AgencyMark
+    agency: Agency  # the agency it was merged into, if any; the marked one when no longer listed
+    listed: bool
+    score_now: float | None
+
+
+def agency_marks(user, verdict: str | None = None) -> list[MarkedAgency]:
+    """``user``'s marks (of one ``verdict`` when given), latest verdict first; one query.
+
+    Each comes with the agency it stands for now (merges followed) and its current score.
+    """
+    marks = AgencyMark.objects.filter(user=user)
+    if verdict:
+        marks = marks.filter(verdict=verdict)
+    marks = marks.select_related(
+        "agency__score", "agency__merged_into__score", "agency__merged_into__merged_into__score"
+    ).order_by("-marked_at", "-pk")
+    result = []
+    for mark in marks:
+        target = follow_merges(mark.agency)
+        agency = target or mark.agency
+        score = getattr(agency, "score", None)
+        result.append(
+            MarkedAgency(
+                mark=mark,
+                agency=agency,
+                listed=target is not None,
+                score_now=None if score is None else score.score,
+            )
+        )
+    return result

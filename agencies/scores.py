@@ -1,7 +1,8 @@
 """Writes to agency scores: recomputing them, their ranks, the platform rates and snapshots.
 
 Only background jobs (``agencies/tasks.py``) and the ``recompute_scores`` command call these.
-Each is idempotent: running it twice, or twice at once, leaves the same rows.
+Each is idempotent: running it twice, or twice at once, leaves the same rows. Every write
+makes the cached public pages stale once it commits (``agencyrank/page_cache.py``).
 """
 
 import datetime
@@ -25,6 +26,7 @@ from agencies.scoring import (
     score_evidence,
     summarise_agency,
 )
+from agencyrank.page_cache import public_data_changed
 
 # Namespace of the PostgreSQL advisory locks that serialise recomputes of one agency.
 LOCK_NAMESPACE = 7301
@@ -83,6 +85,7 @@ def score_row(
 
 def save_score_rows(rows: Sequence[AgencyScore]) -> None:
     """Insert or update score rows in one statement per batch; ranks are left alone."""
+    public_data_changed()
     AgencyScore.objects.bulk_create(
         rows,
         batch_size=1000,
@@ -126,8 +129,19 @@ def clear_stale_marks(marks: dict[int, datetime.datetime]) -> None:
     StaleAgency.objects.filter(same_mark).delete()
 
 
+def frozen_agency_ids(agency_ids: Sequence[int] | None) -> set[int]:
+    """Those of ``agency_ids`` (all agencies when None) whose public score is frozen."""
+    frozen = Agency.objects.filter(score_frozen_at__isnull=False)
+    if agency_ids is not None:
+        frozen = frozen.filter(pk__in=agency_ids)
+    return set(frozen.values_list("pk", flat=True))
+
+
 def score_recompute(*, agency_id: int, today: datetime.date | None = None) -> AgencyScore | None:
-    """Recompute one agency's score from its counted events; None if the agency is gone."""
+    """Recompute one agency's score from its counted events; None if the agency is gone.
+
+    A frozen score (``Agency.score_frozen_at``) is left as it is and returned unchanged.
+    """
     today = today or timezone.localdate()
     config = scoring_config()
     with transaction.atomic():
@@ -136,6 +150,10 @@ def score_recompute(*, agency_id: int, today: datetime.date | None = None) -> Ag
             return None
         lock_agency(agency_id)
         marks = read_stale_marks([agency_id])
+        # Read after the lock: a freeze commits while holding it (reviews/screening.py).
+        if Agency.objects.filter(pk=agency_id, score_frozen_at__isnull=False).exists():
+            clear_stale_marks(marks)
+            return AgencyScore.objects.filter(agency_id=agency_id).first()
         events = next((rows for _, rows in counted_events_by_agency([agency_id])), [])
         evidence = summarise_agency(events, now=today, config=config)
         result = score_evidence(evidence, platform=current_platform_rates(config), config=config)
@@ -167,14 +185,21 @@ def _evidence_by_agency(
 def scores_recompute_shard(
     *, agency_ids: Sequence[int], today: datetime.date, progress=None
 ) -> int:
-    """Recompute a shard of agencies with the current platform rates; returns how many."""
+    """Recompute a shard of agencies with the current platform rates; returns how many.
+
+    Agencies whose score is frozen are left as they are (and not counted).
+    """
     started = timezone.now()
     config = scoring_config()
     platform = current_platform_rates(config)
-    ratings = published_ratings(agency_ids)
     rows: list[AgencyScore] = []
     with transaction.atomic():
         marks = read_stale_marks(agency_ids)
+        frozen = frozen_agency_ids(agency_ids)
+        agency_ids = [agency_id for agency_id in agency_ids if agency_id not in frozen]
+        if progress is not None and frozen:
+            progress.update(len(frozen))
+        ratings = published_ratings(agency_ids)
         for agency_id, evidence in _evidence_by_agency(agency_ids, today, config):
             result = score_evidence(evidence, platform=platform, config=config)
             rows.append(score_row(agency_id, evidence, result, ratings.get(agency_id), started))
@@ -216,9 +241,12 @@ def scores_finish_full_recompute() -> int:
         PlatformRates.objects.update_or_create(
             pk=PlatformRates.SINGLETON, defaults={"rates": rates, "updated_at": now}
         )
+        # A frozen score keeps its value and is ranked with it.
+        frozen = frozen_agency_ids(None)
         results = {
             agency: score_evidence(evidence, platform=rates, config=config)
             for agency, evidence in evidences.items()
+            if agency not in frozen
         }
         ranks = assign_ranks(
             (agency, results[agency].score if agency in results else score, count)
@@ -244,6 +272,7 @@ def scores_finish_full_recompute() -> int:
 
 def update_rescored(rows: Sequence[AgencyScore]) -> None:
     """Write the rescored columns of many rows: one UPDATE per page on PostgreSQL."""
+    public_data_changed()
     if connection.vendor != "postgresql":
         AgencyScore.objects.bulk_update(rows, RESCORED_FIELDS, batch_size=500)
         return
@@ -279,6 +308,8 @@ def ranks_refresh() -> int:
             if ranks.get(agency) != rank
         ]
         AgencyScore.objects.bulk_update(changed, ["rank"], batch_size=1000)
+        if changed:
+            public_data_changed()
     return len(changed)
 
 
@@ -314,6 +345,7 @@ def snapshots_take(*, month: datetime.date) -> int:
         unique_fields=["agency", "month"],
         update_fields=["score", "score_low", "score_high", "engagements", "metrics"],
     )
+    public_data_changed()
     return len(snapshots)
 
 

@@ -3,20 +3,54 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from agencies.display import flag_badges, flag_rows, metric_rows, trend_chart
-from agencies.forms import RankingSearchForm
+from agencies.display import (
+    flag_badges,
+    flag_rows,
+    metric_rows,
+    reply_time_chart,
+    trend_chart,
+)
+from agencies.forms import SORT_CHOICES, RankingSearchForm
+from agencies.list_views import mark_panel_context
 from agencies.queries import (
     listed_agencies,
     public_agency,
     published_reviews,
     score_snapshots,
 )
+from agencyrank.page_cache import cached_public_page
+from agencyrank.seo import absolute_url
 
 PAGE_SIZE = 50
+DEFAULT_SORT = SORT_CHOICES[0][0]
 
 
+def ranking_canonical_url(form: RankingSearchForm, page_number: int) -> str:
+    """The ranking's address with only the filters it applied, always in the same order.
+
+    Blank and invalid values, the default sort and page 1 are left out, so every spelling of
+    one listing has one address.
+    """
+    filters = form.filters()
+    sort = form.sort_key()
+    return absolute_url(
+        reverse("agencies:ranking"),
+        [
+            ("q", filters.get("search")),
+            ("country", filters.get("country")),
+            ("city", filters.get("city")),
+            ("specialty", filters.get("specialty")),
+            ("min_evidence", filters.get("min_evidence") or None),
+            ("sort", None if sort == DEFAULT_SORT else sort),
+            ("page", page_number if page_number > 1 else None),
+        ],
+    )
+
+
+@cached_public_page
 @require_safe
 def ranking(request):
     """Ranked agencies by the chosen order, then those without enough data, filtered."""
@@ -40,10 +74,12 @@ def ranking(request):
             "flag_badges": flag_badges(),
             "query": query.urlencode(),
             "filtered": bool(filters),
+            "canonical_url": ranking_canonical_url(form, page.number),
         },
     )
 
 
+@cached_public_page
 @require_safe
 def agency_detail(request, slug):
     """One agency: its score, metrics in plain words, flags and published reviews."""
@@ -53,6 +89,8 @@ def agency_detail(request, slug):
     if agency.slug != slug:
         return redirect("agencies:detail", slug=agency.slug, permanent=True)
     score = getattr(agency, "score", None)
+    # The private-list panel is the one per-person part of the page; visitors all get the same.
+    mark_panel = mark_panel_context(request.user, agency) if request.user.is_authenticated else {}
     return render(
         request,
         "agencies/detail.html",
@@ -64,5 +102,7 @@ def agency_detail(request, slug):
             "flags": flag_rows(score),
             "reviews": published_reviews(agency),
             "trend": trend_chart(score_snapshots(agency)),
+            "reply_times": reply_time_chart(score.evidence if score else None),
+            **mark_panel,
         },
     )

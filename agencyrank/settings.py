@@ -63,8 +63,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_countries",
     "rest_framework",
     "drf_spectacular",
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "agencyrank.urls"
@@ -142,6 +145,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages and API responses served to anonymous visitors from the cache, for this many
+# seconds at most; any change to public data makes them stale at once (agencyrank/page_cache.py).
+# 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
 
 # --- Background jobs ----------------------------------------------------------------------
 
@@ -212,7 +219,38 @@ RATE_LIMITS_PER_HOUR = {
     "engagement_create": env.int("RATE_LIMIT_ENGAGEMENTS_PER_HOUR", 30, minimum=1),
     "event_create": env.int("RATE_LIMIT_EVENTS_PER_HOUR", 200, minimum=1),
     "review_submit": env.int("RATE_LIMIT_REVIEWS_PER_HOUR", 20, minimum=1),
+    # Setting, changing or removing a verdict on an agency in one's own lists.
+    "agency_mark": env.int("RATE_LIMIT_AGENCY_MARKS_PER_HOUR", 120, minimum=1),
+    # Reports of reviews and agency replies: a person rarely needs more than a few.
+    "report_create": env.int("RATE_LIMIT_REPORTS_PER_HOUR", 10, minimum=1),
+    # A representative's replies to reviews (new ones and edits), and claims to an agency.
+    "agency_reply": env.int("RATE_LIMIT_AGENCY_REPLIES_PER_HOUR", 30, minimum=1),
+    "agency_claim": env.int("RATE_LIMIT_AGENCY_CLAIMS_PER_HOUR", 5, minimum=1),
 }
+
+# --- Agency representatives (agencies/claims.py, agencies/representing.py) ---------------------
+
+# A reply can be corrected for this long after it was first posted, then it stands as written:
+# long enough to fix a typo or a tone regretted overnight, short enough that readers and
+# moderators are not judging a moving text.
+AGENCY_REPLY_EDIT_HOURS = env.int("AGENCY_REPLY_EDIT_HOURS", 48, minimum=0)
+
+# --- Moderation: risk checks on arrival (reviews/screening.py) --------------------------------
+
+# An account younger than this is "new": most genuine candidates log within days of joining,
+# so this alone is only a low-risk signal, but it defines who counts towards a burst.
+MODERATION_NEW_ACCOUNT_DAYS = env.int("MODERATION_NEW_ACCOUNT_DAYS", 7, minimum=1)
+# A burst: this many engagements with one agency from new accounts within the window. Ten a
+# day is far above what a genuine agency sees from brand-new accounts, and far below what a
+# brigade needs to move a score that is shrunk toward the platform rate.
+MODERATION_BURST_ENGAGEMENTS = env.int("MODERATION_BURST_ENGAGEMENTS", 10, minimum=2)
+MODERATION_BURST_WINDOW_HOURS = env.int("MODERATION_BURST_WINDOW_HOURS", 24, minimum=1)
+# Two reviews of one agency sharing this share (in %) of their character 5-grams are near
+# duplicates; the newest this many reviews of the agency are compared.
+MODERATION_DUPLICATE_PERCENT = env.int("MODERATION_DUPLICATE_PERCENT", 80, minimum=1)
+MODERATION_DUPLICATE_LOOKBACK = env.int("MODERATION_DUPLICATE_LOOKBACK", 100, minimum=1)
+# Where replies to moderation e-mails go: an author appeals a decision by replying.
+MODERATION_REPLY_TO = env.str("MODERATION_REPLY_TO", "moderation@agencyrank.localhost")
 
 # --- Public API (agencies/api.py) ------------------------------------------------------------
 
@@ -271,6 +309,23 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AgencyRank] "
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Failed sign-ins (a wrong password, or a wrong two-factor code) are limited per client
+# address and per account. Ten a minute from one address lets a person mistype a few times
+# on a shared office network; five per account in five minutes stops guessing at one
+# account from many addresses. Beyond either the form refuses, even with the right
+# password, until the window passes; a success does not reset the count. Apart from
+# failures, more than thirty sign-in posts a minute from one address get a 429 page. The
+# Django admin signs in through this same form (accounts/admin.py). Counted in the cache:
+# set REDIS_URL when several processes serve the site.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+}
+
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes, open to every
+# account and required of staff before any staff page (accounts/middleware.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "AgencyRank"
 
 # --- E-mail -------------------------------------------------------------------------------
 
@@ -334,6 +389,10 @@ if PRODUCTION:
     # /healthz is probed over plain HTTP from inside the compose network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
+    # Subdomains included: a plain-HTTP subdomain could plant cookies that the site then
+    # trusts, and the site has nothing to serve over HTTP. The policy covers only names
+    # under the site's own host (agencyrank.example.com covers *.agencyrank.example.com,
+    # never example.com). Preload needs the same, and protects even the very first visit.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True

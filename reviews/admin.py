@@ -2,10 +2,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from agencyrank.page_cache import PublicDataAdminMixin
 from reviews.models import (
     AgencyReply,
     Engagement,
     Event,
+    ModerationAction,
+    Report,
     Review,
     ReviewStatusChange,
     SilenceNudge,
@@ -21,8 +24,18 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Engagement)
 class EngagementAdmin(admin.ModelAdmin):
-    list_display = ["pk", "agency", "role_title", "source", "started_on", "excluded_from_scores"]
-    list_filter = ["source", "excluded_from_scores"]
+    list_display = [
+        "pk",
+        "agency",
+        "role_title",
+        "source",
+        "started_on",
+        "excluded_from_scores",
+        "held_for_review",
+    ]
+    list_filter = ["source", "excluded_from_scores", "held_for_review", "risk_level"]
+    # Holds and exclusions change through the moderation pages, so each one is logged.
+    readonly_fields = ["excluded_from_scores", "held_for_review", "risk_signals", "risk_level"]
     search_fields = ["agency__name", "role_title", "candidate__email"]
     raw_id_fields = ["candidate", "agency"]
     list_select_related = ["agency"]
@@ -76,7 +89,7 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["text"]
     raw_id_fields = ["engagement"]
     # Status moves only through services, so every change lands in the history.
-    readonly_fields = ["status", "submitted_at", "published_at"]
+    readonly_fields = ["status", "submitted_at", "published_at", "risk_signals", "risk_level"]
     inlines = [StatusChangeInline]
     actions = ["publish"]
 
@@ -94,7 +107,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyReply)
-class AgencyReplyAdmin(admin.ModelAdmin):
+class AgencyReplyAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "review", "author", "created_at"]
     raw_id_fields = ["review", "author"]
 
@@ -114,4 +127,48 @@ class SilenceNudgeAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["pk", "reason", "status", "created_at", "resolved_at"]
+    list_filter = ["status", "reason"]
+    raw_id_fields = ["reporter", "review", "agency_reply", "resolved_by"]
+    # Decided on the moderation pages (reviews/moderation.py), which log each decision.
+    readonly_fields = [
+        "reporter",
+        "review",
+        "agency_reply",
+        "reason",
+        "text",
+        "status",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The moderation log, read-only: entries are only ever added, by the services."""
+
+    list_display = ["created_at", "action", "actor", "agency", "reason"]
+    list_filter = ["action", "reason"]
+    list_select_related = ["actor", "agency"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

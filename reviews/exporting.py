@@ -9,15 +9,19 @@ import datetime
 from collections.abc import Iterator
 
 from allauth.account.models import EmailAddress, EmailConfirmation
+from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
+from agencies.models import AgencyMark
 from reviews.importing.format import EXPORT_COLUMNS, STARTED, escape_cell, generated_reference
 from reviews.models import (
     AgencyReply,
     Engagement,
     Event,
+    ModerationAction,
+    Report,
     Review,
     ReviewStatusChange,
     SilenceNudge,
@@ -41,6 +45,10 @@ EXPORTED_MODELS = frozenset(
         "reviews.ReviewStatusChange",
         "reviews.AgencyReply",
         "reviews.SilenceNudge",
+        "agencies.AgencyMark",
+        "reviews.Report",
+        "reviews.ModerationAction",
+        "mfa.Authenticator",
     }
 )
 
@@ -120,6 +128,22 @@ def account_export(user) -> dict:
         "account": _account(user),
         "email_addresses": _email_addresses(user),
         "engagements": _engagements(user),
+        # Only in the JSON: the experiences CSV is the import's format, and the lists have
+        # their own CSV on the "My agencies" page.
+        "agency_lists": [
+            {
+                "agency": {"name": mark.agency.name, "slug": mark.agency.slug},
+                "verdict": mark.verdict,
+                "note": mark.note,
+                "score_when_marked": mark.score_when_marked,
+                "marked_at": mark.marked_at,
+                "created_at": mark.created_at,
+                "updated_at": mark.updated_at,
+            }
+            for mark in AgencyMark.objects.filter(user=user)
+            .select_related("agency")
+            .order_by("marked_at", "pk")
+        ],
         "agency_replies_written": [
             {
                 "agency": reply.review.engagement.agency.name,
@@ -127,6 +151,7 @@ def account_export(user) -> dict:
                 "text": reply.text,
                 "created_at": reply.created_at,
                 "updated_at": reply.updated_at,
+                "removed_at": reply.removed_at,
             }
             for reply in AgencyReply.objects.filter(author=user)
             .select_related("review__engagement__agency")
@@ -137,6 +162,31 @@ def account_export(user) -> dict:
             .order_by("created_at", "pk")
             .values("review_id", "from_status", "to_status", "reason", "note", "created_at")
         ),
+        "reports_made": _reports_made(user),
+        # Which second factors the account has, never their secrets (allauth keeps the TOTP
+        # seed in ``data``).
+        "two_factor_methods": list(
+            Authenticator.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("type", "created_at", "last_used_at")
+        ),
+        "moderation_actions_taken": list(
+            ModerationAction.objects.filter(actor=user)
+            .order_by("created_at", "pk")
+            .values(
+                "action",
+                "review_id",
+                "agency_reply_id",
+                "engagement_id",
+                "account_id",
+                "agency_id",
+                "report_id",
+                "reason",
+                "note",
+                "created_at",
+            )
+        ),
+        "moderation_about_you": _moderation_about(user),
         "admin_actions": [
             {
                 "action_time": entry.action_time,
@@ -151,6 +201,44 @@ def account_export(user) -> dict:
             .order_by("action_time", "pk")
         ],
     }
+
+
+def _reports_made(user) -> list[dict]:
+    reports = (
+        Report.objects.filter(reporter=user)
+        .select_related("review__engagement__agency", "agency_reply__review__engagement__agency")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "about": "review" if report.review_id else "agency_reply",
+            "agency": (report.review or report.agency_reply.review).engagement.agency.name,
+            "reason": report.reason,
+            "text": report.text,
+            "status": report.status,
+            "created_at": report.created_at,
+            "resolved_at": report.resolved_at,
+        }
+        for report in reports
+    ]
+
+
+def _moderation_about(user) -> list[dict]:
+    """Moderation decisions on the person's account, engagements, reviews and replies.
+
+    What they are told of each: the action, its reason and its date; moderators' internal
+    notes and names stay with the moderators.
+    """
+    return list(
+        ModerationAction.objects.filter(
+            Q(account=user)
+            | Q(engagement__candidate=user)
+            | Q(review__engagement__candidate=user)
+            | Q(agency_reply__author=user)
+        )
+        .order_by("created_at", "pk")
+        .values("action", "reason", "created_at")
+    )
 
 
 def _account(user) -> dict:
@@ -218,6 +306,8 @@ def _engagements(user) -> list[dict]:
             "source": engagement.source,
             "started_on": engagement.started_on,
             "excluded_from_scores": engagement.excluded_from_scores,
+            "held_for_review": engagement.held_for_review,
+            "risk_signals": engagement.risk_signals,
             "created_at": engagement.created_at,
             "updated_at": engagement.updated_at,
             "events": [
@@ -268,6 +358,7 @@ def _review(engagement: Engagement) -> dict | None:
         "submitted_at": review.submitted_at,
         "published_at": review.published_at,
         "updated_at": review.updated_at,
+        "risk_signals": review.risk_signals,
         # What the author is told of each decision: the change, its reason and its date;
         # moderators' internal notes and names stay with the moderators.
         "history": [

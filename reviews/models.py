@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reviews.event_kinds import Actor, Kind, actor_of
+from reviews.risk import Level, Signal
 
 
 def latest_date_anywhere() -> datetime.date:
@@ -56,6 +57,25 @@ class ActorChoice(models.TextChoices):
     BOTH = Actor.BOTH, _("Both")
 
 
+class RiskSignal(models.TextChoices):
+    """What the checks on arrival noticed (reviews/risk.py), in words for moderators."""
+
+    NEW_ACCOUNT = Signal.NEW_ACCOUNT, _("The account is less than a week old")
+    UNVERIFIED_EMAIL = Signal.UNVERIFIED_EMAIL, _("The account's e-mail address is not verified")
+    BURST = Signal.BURST, _("Part of a burst of new accounts logging this agency")
+    NEAR_DUPLICATE = Signal.NEAR_DUPLICATE, _("Nearly the same text as another review here")
+    AGENCY_DOMAIN = Signal.AGENCY_DOMAIN, _("The author's e-mail is on the agency's own domain")
+    EMAIL_ADDRESS = Signal.EMAIL_ADDRESS, _("The text contains an e-mail address")
+    PHONE_NUMBER = Signal.PHONE_NUMBER, _("The text contains a phone number")
+    LINK = Signal.LINK, _("The text contains a link")
+
+
+class RiskLevel(models.TextChoices):
+    NONE = Level.NONE, _("No risk signal")
+    LOW = Level.LOW, _("Low risk")
+    HIGH = Level.HIGH, _("High risk")
+
+
 class Engagement(models.Model):
     """One candidate's process with one agency, usually about one role. Never public."""
 
@@ -85,6 +105,17 @@ class Engagement(models.Model):
         default=False,
         help_text=_("Set by moderators when this engagement is not genuine."),
     )
+    # Set by the checks on arrival (reviews/screening.py) for a high-risk engagement; it
+    # does not count towards scores until a moderator clears or excludes it.
+    held_for_review = models.BooleanField(
+        _("held for review"),
+        default=False,
+        help_text=_("Not counted towards scores until a moderator has looked at it."),
+    )
+    risk_signals = models.JSONField(_("risk signals"), default=list, blank=True)
+    risk_level = models.CharField(
+        _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.NONE
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -105,10 +136,21 @@ class Engagement(models.Model):
                 condition=~Q(reference=""),
                 name="engagement_reference_unique",
             ),
+            models.CheckConstraint(
+                condition=Q(risk_level__in=RiskLevel.values), name="engagement_risk_level_known"
+            ),
         ]
         indexes = [
             models.Index(fields=["agency", "started_on"], name="engagement_agency_started_idx"),
             models.Index(fields=["candidate", "-started_on"], name="engagement_candidate_idx"),
+            # The moderation queue reads the few held engagements among many.
+            models.Index(
+                fields=["agency", "created_at"],
+                condition=Q(held_for_review=True),
+                name="engagement_held_idx",
+            ),
+            # Burst detection counts an agency's engagements of the last hours.
+            models.Index(fields=["agency", "-created_at"], name="engagement_agency_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +280,10 @@ class Review(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    risk_signals = models.JSONField(_("risk signals"), default=list, blank=True)
+    risk_level = models.CharField(
+        _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.NONE
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -257,6 +303,9 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=ReviewStatus.PUBLISHED) | Q(published_at__isnull=False),
                 name="review_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_level__in=RiskLevel.values), name="review_risk_level_known"
             ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"], name="review_status_idx")]
@@ -329,6 +378,9 @@ class AgencyReply(models.Model):
         related_name="agency_replies",
     )
     text = models.TextField(_("reply"), max_length=3000)
+    # Moderators remove a reply (an upheld report) without deleting it; the reason is in
+    # the moderation log.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -379,3 +431,274 @@ class SilenceNudge(models.Model):
 
     def __str__(self) -> str:
         return f"Nudge for engagement {self.engagement_id} ({self.awaiting_since})"
+
+
+# --- Moderation --------------------------------------------------------------------------------
+
+
+class ReportReason(models.TextChoices):
+    """Why someone reports a published review or an agency reply."""
+
+    PERSONAL_DATA = "personal_data", _("It contains personal data")
+    HARASSMENT = "harassment", _("Harassment or abuse")
+    NOT_GENUINE = "not_genuine", _("Not a genuine experience")
+    CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    ILLEGAL_CONTENT = "illegal_content", _("Illegal content")
+    OTHER = "other", _("Something else")
+
+
+class ReportKind(models.TextChoices):
+    """A report from anyone, or a dispute: an agency's representative contesting a review."""
+
+    REPORT = "report", _("Report")
+    DISPUTE = "dispute", _("Dispute by the agency")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Report(models.Model):
+    """Someone's report of a published review or agency reply, until a moderator decides.
+
+    Exactly one target. A person has at most one open report per target; once decided,
+    the same person may report it again (new facts, a changed text).
+    """
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        # What the person wrote goes with their account; the decision stays in the log.
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    review = models.ForeignKey(
+        Review,
+        verbose_name=_("review"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    agency_reply = models.ForeignKey(
+        AgencyReply,
+        verbose_name=_("agency reply"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    reason = models.CharField(_("reason"), max_length=32, choices=ReportReason.choices)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ReportKind.choices, default=ReportKind.REPORT
+    )
+    text = models.TextField(_("details"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review__isnull=False, agency_reply__isnull=True)
+                | Q(review__isnull=True, agency_reply__isnull=False),
+                name="report_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="report_reason_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="report_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReportKind.values), name="report_kind_known"
+            ),
+            # An agency disputes what candidates wrote about it, never its own replies.
+            models.CheckConstraint(
+                condition=~Q(kind=ReportKind.DISPUTE) | Q(review__isnull=False),
+                name="report_dispute_of_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.OPEN) | Q(resolved_at__isnull=False),
+                name="report_decided_has_date",
+            ),
+            # Reporting twice while the first is open only says "already reported".
+            models.UniqueConstraint(
+                fields=["reporter", "review"],
+                condition=Q(status=ReportStatus.OPEN, review__isnull=False),
+                name="report_one_open_per_review",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "agency_reply"],
+                condition=Q(status=ReportStatus.OPEN, agency_reply__isnull=False),
+                name="report_one_open_per_reply",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status=ReportStatus.OPEN),
+                name="report_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"review {self.review_id}" if self.review_id else f"reply {self.agency_reply_id}"
+        return f"Report of {target} ({self.status})"
+
+
+class ModerationActionKind(models.TextChoices):
+    REVIEW_APPROVED = "review_approved", _("Review approved")
+    REVIEW_REJECTED = "review_rejected", _("Review rejected")
+    REVIEW_REMOVED = "review_removed", _("Review removed")
+    REPLY_REMOVED = "reply_removed", _("Agency reply removed")
+    REPORT_UPHELD = "report_upheld", _("Report upheld")
+    REPORT_DISMISSED = "report_dismissed", _("Report dismissed")
+    ENGAGEMENT_HELD = "engagement_held", _("Engagement held for review")
+    HOLD_CLEARED = "hold_cleared", _("Hold cleared: the engagement counts")
+    ENGAGEMENT_EXCLUDED = "engagement_excluded", _("Engagement excluded from scores")
+    ENGAGEMENT_INCLUDED = "engagement_included", _("Engagement counted again")
+    ACCOUNT_EXCLUDED = "account_excluded", _("Account excluded from scores")
+    ACCOUNT_INCLUDED = "account_included", _("Account counted again")
+    ACCOUNT_SUSPENDED = "account_suspended", _("Account suspended")
+    ACCOUNT_UNSUSPENDED = "account_unsuspended", _("Account suspension lifted")
+    SCORE_FROZEN = "score_frozen", _("Agency score frozen")
+    SCORE_RELEASED = "score_released", _("Agency score released")
+    CLAIM_REQUESTED = "claim_requested", _("Agency claim requested")
+    CLAIM_APPROVED = "claim_approved", _("Agency claim approved")
+    CLAIM_REJECTED = "claim_rejected", _("Agency claim rejected")
+    CLAIM_REVOKED = "claim_revoked", _("Agency representative revoked")
+
+
+# Decisions against someone's content or account always state their ground.
+REASONED_ACTIONS = frozenset(
+    {
+        ModerationActionKind.REVIEW_REJECTED,
+        ModerationActionKind.REVIEW_REMOVED,
+        ModerationActionKind.REPLY_REMOVED,
+        ModerationActionKind.REPORT_UPHELD,
+        ModerationActionKind.ENGAGEMENT_EXCLUDED,
+        ModerationActionKind.ACCOUNT_EXCLUDED,
+        ModerationActionKind.ACCOUNT_SUSPENDED,
+    }
+)
+
+
+class ModerationAction(models.Model):
+    """One entry of the moderation log: who did what to which target, why, and when.
+
+    Rows are only ever added, in the same transaction as the action they record. The
+    target is one or more explicit nullable foreign keys rather than a generic relation, so
+    the log can be filtered and joined like any table, and the database keeps each
+    reference valid. When a target is erased with its author's account the entry stays,
+    pointing at nothing. ``actor`` is empty for what the checks on arrival did on their own
+    (a hold, a frozen score).
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_actions",
+    )
+    action = models.CharField(_("action"), max_length=32, choices=ModerationActionKind.choices)
+    review = models.ForeignKey(
+        Review,
+        verbose_name=_("review"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agency_reply = models.ForeignKey(
+        AgencyReply,
+        verbose_name=_("agency reply"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    engagement = models.ForeignKey(
+        Engagement,
+        verbose_name=_("engagement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(
+        _("reason"), max_length=32, choices=ModerationReason.choices, blank=True
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("moderate", _("Can work the moderation queue"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ModerationActionKind.values),
+                name="moderationaction_action_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason="") | Q(reason__in=ModerationReason.values),
+                name="moderationaction_reason_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action__in=REASONED_ACTIONS) | ~Q(reason=""),
+                name="moderationaction_decision_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="moderationaction_recent_idx"),
+            models.Index(
+                fields=["action", "-created_at", "-id"], name="moderationaction_action_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.claims import is_representative
 from agencies.models import Agency
 from agencies.scores import scores_mark_stale
 from reviews.models import (
@@ -24,6 +25,7 @@ from reviews.models import (
     ReviewStatus,
     ReviewStatusChange,
 )
+from reviews.screening import engagement_screen, review_screen
 from reviews.timeline import outcome_after_withdrawal, steps_of
 
 REVIEW_TEXT_MIN_LENGTH = 20
@@ -34,7 +36,7 @@ REVIEW_TEXT_MAX_LENGTH = 5000
 def engagement_create(
     *, candidate, agency: Agency, source: str, started_on: datetime.date, role_title: str = ""
 ) -> Engagement:
-    """Create a validated engagement of ``candidate`` with ``agency``."""
+    """Create a validated engagement of ``candidate`` with ``agency``, with its risk signals."""
     engagement = Engagement(
         candidate=candidate,
         agency=agency,
@@ -44,6 +46,7 @@ def engagement_create(
     )
     engagement.full_clean()
     engagement.save()
+    engagement_screen(engagement=engagement)
     scores_mark_stale(agency_ids=[agency.pk])
     return engagement
 
@@ -226,6 +229,10 @@ def review_submit(
         submitted_at=timezone.now(),
     )
     _validate_review(review)
+    if is_representative(engagement.candidate, engagement.agency):
+        raise ValidationError(
+            _("You represent this agency, so you cannot review it."), code="representative"
+        )
     already = _("This experience already has a review; edit that one instead.")
     if Review.objects.filter(engagement=engagement).exists():
         raise ValidationError(already, code="duplicate")
@@ -240,6 +247,7 @@ def review_submit(
         to_status=ReviewStatus.PENDING,
         actor=engagement.candidate,
     )
+    review_screen(review=review)
     return review
 
 
@@ -259,4 +267,5 @@ def review_update(*, review: Review, **changes) -> Review:
         setattr(review, field, value.strip() if field == "text" else value)
     _validate_review(review)
     review.save()
+    review_screen(review=review)  # a changed text is checked again
     return review

@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from accounts.models import User
@@ -99,3 +100,10 @@ def make_score(*, agency: Agency, tallies: dict | None = None, **fields) -> Agen
     return AgencyScore.objects.create(
         agency=agency, evidence=evidence.to_json(), updated_at=timezone.now(), **fields
     )
+
+
+def make_staff(**fields) -> User:
+    """A staff account with an authenticator app set up, as every staff page requires."""
+    user = make_user(is_staff=True, **fields)
+    TOTP.activate(user, generate_totp_secret())
+    return user

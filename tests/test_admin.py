@@ -7,14 +7,14 @@ from django.urls import reverse
 
 from agencies.models import Agency
 from reviews.models import ReviewStatus
-from tests.factories import make_agency, make_engagement, make_event, make_review, make_user
+from tests.factories import make_agency, make_engagement, make_event, make_review, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    client.force_login(make_staff(is_superuser=True))
     return client
 
 

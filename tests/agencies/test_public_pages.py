@@ -361,3 +361,45 @@ def test_one_snapshot_draws_no_chart(client):
     ScoreSnapshot.objects.create(agency=agency, month=datetime.date(2026, 1, 1), score=50)
     page = client.get(f"/agencies/{agency.slug}/").content.decode()
     assert "<svg" not in page
+
+
+def test_the_agency_page_charts_how_long_replies_took_with_a_table_of_the_same(client):
+    agency = make_agency(name="Quick Replies")
+    make_score(
+        agency=agency,
+        score=70,
+        rank=1,
+        engagements=12,
+        median_reply_days=1,
+        reply_delays={0: 6, 1: 3, 5: 2, 45: 1},
+    )
+    page = client.get(f"/agencies/{agency.slug}/").content.decode()
+    chart = page.split('id="reply-times-heading"')[1].split("</section>")[0]
+    assert "How long replies took" in page
+    assert '<svg class="reply-times-chart"' in chart and 'role="img"' in chart
+    assert "<title" in chart and "<desc" in chart and "12 replies counted" in chart
+    # Every bar says its count and share in words; nothing relies on colour.
+    for label, value in [
+        ("Same day", "6 (50%)"),
+        ("1\N{EN DASH}2 days", "3 (25%)"),
+        ("3\N{EN DASH}7 days", "2 (17%)"),
+        ("Over 30 days", "1 (8%)"),
+    ]:
+        assert f">{label}</text>" in chart and f">{value}</text>" in chart
+        assert f"<tr><td>{label}</td>" in chart
+    assert "The chart as a table" in chart
+    assert " style=" not in page and "<script" not in page
+
+
+@pytest.mark.parametrize("reply_delays", [{}, {3: 0}])
+def test_an_agency_without_an_answered_message_has_no_reply_time_chart(client, reply_delays):
+    agency = make_agency(name="Silent Agency")
+    make_score(agency=agency, engagements=3, reply_delays=reply_delays)
+    page = client.get(f"/agencies/{agency.slug}/").content.decode()
+    assert "How long replies took" not in page
+    assert "reply-times-chart" not in page
+
+
+def test_an_agency_never_scored_has_no_reply_time_chart(client):
+    agency = make_agency(name="Unscored Agency")
+    assert "reply-times-chart" not in client.get(f"/agencies/{agency.slug}/").content.decode()

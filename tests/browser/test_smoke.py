@@ -25,7 +25,7 @@ def test_a_visitor_reads_the_home_page_switches_to_spanish_and_finds_the_agencie
     expect(page.locator("html")).to_have_attribute("lang", "es")
     page.get_by_role("link", name=re.compile("Ver la clasificación", re.I)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Clasificación de agencias")
-    expect(page.get_by_role("cell", name="Northbridge Talent")).to_be_visible()
+    expect(page.get_by_role("cell", name="Northbridge Talent", exact=True)).to_be_visible()
 
 
 def test_a_visitor_signs_up_and_is_asked_to_verify_the_email(page: Page, live_server):

@@ -242,3 +242,17 @@ def test_exports_need_a_signed_in_account(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_json_export_names_the_second_factor_but_never_its_secret(client):
+    from tests.accounts.two_factor import activate_totp
+
+    candidate = make_user()
+    secret = activate_totp(candidate)
+    client.force_login(candidate)
+
+    response = client.get("/experiences/export.json")
+
+    data = json.loads(response.content)
+    assert [method["type"] for method in data["two_factor_methods"]] == ["totp"]
+    assert secret not in response.content.decode()

@@ -1,0 +1,488 @@
+"""Claims to represent an agency, the moderators' decisions on them, and who represents what.
+
+The rule: a person may claim an agency with an e-mail address they have verified whose domain
+is the agency's website domain or a subdomain of it. Matching is case-insensitive;
+``jane@acme.com`` and ``jane@uk.acme.com`` both qualify for ``acme.com`` (agencies give
+offices their own subdomains), while ``jane@acme.com`` does not qualify for an agency whose
+website is ``uk.acme.com``: the agency chose that narrower name, and the parent may belong to
+someone else. Shared domains (public webmail, free site builders, social networks) never
+qualify: anyone can have an address or a page there. The address is evidence, not proof, so a
+moderator approves every claim; an approved claim makes its user the agency's representative
+until it is revoked.
+
+Each service runs in one transaction that also writes its entry in the moderation log, and
+the claimant is told of every decision by e-mail once it commits.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import (
+    CLAIM_MESSAGE_MAX_LENGTH,
+    CLAIM_NOTE_MAX_LENGTH,
+    OPEN_CLAIM_STATUSES,
+    Agency,
+    AgencyClaim,
+    ClaimStatus,
+)
+from agencies.scores import scores_mark_stale
+from reviews.models import Engagement, ModerationAction, ModerationActionKind
+from reviews.risk import Signal, email_domain, in_order, risk_level
+
+logger = logging.getLogger(__name__)
+
+# Domains where anyone can get an address or a page: an address there says nothing about who
+# someone works for, and an agency whose "website" is a page there (a LinkedIn company page,
+# a free site) cannot be claimed by address at all. Country variants of the large providers
+# are listed one by one: a wildcard ("yahoo.*") would also catch unrelated companies.
+SHARED_DOMAINS = frozenset(
+    {
+        # Webmail
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.es",
+        "yahoo.fr",
+        "yahoo.de",
+        "yahoo.it",
+        "ymail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "hotmail.es",
+        "hotmail.fr",
+        "hotmail.de",
+        "hotmail.it",
+        "outlook.com",
+        "outlook.es",
+        "outlook.fr",
+        "live.com",
+        "live.co.uk",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+        "gmx.com",
+        "gmx.net",
+        "gmx.de",
+        "gmx.es",
+        "web.de",
+        "mail.com",
+        "yandex.com",
+        "yandex.ru",
+        "mail.ru",
+        "zoho.com",
+        "tutanota.com",
+        "tuta.io",
+        "fastmail.com",
+        "hey.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "libero.it",
+        "btinternet.com",
+        "telefonica.net",
+        # Pages anyone can open
+        "linkedin.com",
+        "facebook.com",
+        "instagram.com",
+        "x.com",
+        "twitter.com",
+        "google.com",
+        "wixsite.com",
+        "wordpress.com",
+        "blogspot.com",
+        "squarespace.com",
+        "github.io",
+    }
+)
+
+Match = Literal["exact", "subdomain"]
+
+
+def is_shared_domain(domain: str) -> bool:
+    """True when ``domain`` is, or is under, a domain where anyone can have an address."""
+    labels = domain.lower().strip(".").split(".")
+    return any(".".join(labels[start:]) in SHARED_DOMAINS for start in range(len(labels)))
+
+
+def domain_match(email: str, agency_domain: str) -> Match | None:
+    """How ``email`` is on ``agency_domain``: "exact", "subdomain", or None when it is not.
+
+    Shared domains never match, on either side.
+    """
+    domain, agency_domain = email_domain(email), agency_domain.lower().strip(".")
+    if not domain or not agency_domain or is_shared_domain(agency_domain):
+        return None
+    if domain == agency_domain:
+        return "exact"
+    if domain.endswith(f".{agency_domain}") and not is_shared_domain(domain):
+        return "subdomain"
+    return None
+
+
+# --- Reads -----------------------------------------------------------------------------------
+
+
+def verified_addresses(user) -> list[str]:
+    """``user``'s verified e-mail addresses, the primary one first; one query."""
+    return list(
+        EmailAddress.objects.filter(user=user, verified=True)
+        .order_by("-primary", "pk")
+        .values_list("email", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a person may claim an agency: the address they would claim with, or why not."""
+
+    address: str | None
+    problem: str | None
+
+
+def claim_eligibility(user, agency: Agency, addresses: list[str] | None = None) -> Eligibility:
+    """The address ``user`` may claim ``agency`` with, or the reason they may not.
+
+    ``addresses`` are the user's verified addresses when the caller has read them already.
+    """
+    if not agency.domain:
+        return Eligibility(
+            None,
+            _("This agency has no website on record, so no address can show that you work there."),
+        )
+    if is_shared_domain(agency.domain):
+        return Eligibility(
+            None,
+            _(
+                "This agency's website is on %(domain)s, where anyone can have an address or a "
+                "page, so it cannot be claimed by e-mail address."
+            )
+            % {"domain": agency.domain},
+        )
+    if addresses is None:
+        addresses = verified_addresses(user)
+    for address in addresses:
+        if domain_match(address, agency.domain):
+            return Eligibility(address, None)
+    return Eligibility(
+        None,
+        _(
+            "To claim this agency, add an address at %(domain)s to your account and verify it. "
+            "Addresses at public webmail services do not qualify."
+        )
+        % {"domain": agency.domain},
+    )
+
+
+def represented_agencies(user) -> QuerySet[Agency]:
+    """The listed agencies ``user`` represents (an approved claim), by name."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    return (
+        Agency.objects.listed()
+        .filter(claims__user=user, claims__status=ClaimStatus.APPROVED)
+        .order_by("name", "pk")
+    )
+
+
+def is_representative(user, agency: Agency) -> bool:
+    """True when ``user`` has an approved claim on ``agency``; one query."""
+    if not user.is_authenticated:
+        return False
+    return AgencyClaim.objects.filter(
+        user_id=user.pk, agency_id=agency.pk, status=ClaimStatus.APPROVED
+    ).exists()
+
+
+def open_claim(user, agency: Agency) -> AgencyClaim | None:
+    """``user``'s claim on ``agency`` that waits or is in force; None without one."""
+    return AgencyClaim.objects.filter(
+        user=user, agency=agency, status__in=OPEN_CLAIM_STATUSES
+    ).first()
+
+
+def claims_of(user) -> list[AgencyClaim]:
+    """Every claim ``user`` made, newest first, with its agency; one query."""
+    return list(
+        AgencyClaim.objects.filter(user=user)
+        .select_related("agency")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def claims_for_moderation(status: str = ClaimStatus.PENDING) -> QuerySet[AgencyClaim]:
+    """Claims of ``status`` with their agency and claimant's account; pending ones oldest first.
+
+    Decided ones come newest decision first. Each carries ``address_verified``: whether the
+    address claimed with is still a verified address of the claimant.
+    """
+    still_verified = EmailAddress.objects.filter(
+        user=OuterRef("user"), email__iexact=OuterRef("email"), verified=True
+    )
+    claims = (
+        AgencyClaim.objects.filter(status=status)
+        .select_related("agency", "user", "decided_by")
+        .only(
+            "id",
+            "email",
+            "message",
+            "status",
+            "note",
+            "created_at",
+            "decided_at",
+            "agency__id",
+            "agency__name",
+            "agency__slug",
+            "agency__website",
+            "agency__domain",
+            "user__id",
+            "user__date_joined",
+            "decided_by__id",
+            "decided_by__email",
+        )
+        .annotate(address_verified=Exists(still_verified))
+    )
+    if status == ClaimStatus.PENDING:
+        return claims.order_by("created_at", "pk")
+    return claims.order_by("-decided_at", "-pk")
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+
+def _already_decided() -> ValidationError:
+    return ValidationError(
+        _("Another moderator has just decided on this claim; the page now shows their decision."),
+        code="already_decided",
+    )
+
+
+def _check_note(note: str, *, required: bool) -> str:
+    note = note.strip()
+    if required and not note:
+        raise ValidationError({"note": _("Say why: the claimant is told.")})
+    if len(note) > CLAIM_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": _("Keep the note under %(max)d characters.") % {"max": CLAIM_NOTE_MAX_LENGTH}}
+        )
+    return note
+
+
+def _log(action: str, *, actor, claim: AgencyClaim, note: str = "") -> None:
+    # The claim is identified in the log by its account and agency: a person has one open
+    # claim per agency, and the claim row itself records who decided and when.
+    ModerationAction.objects.create(
+        action=action, actor=actor, account_id=claim.user_id, agency_id=claim.agency_id, note=note
+    )
+
+
+def _locked(claim: AgencyClaim) -> AgencyClaim:
+    return (
+        AgencyClaim.objects.select_for_update(of=("self",))
+        .select_related("agency", "user")
+        .get(pk=claim.pk)
+    )
+
+
+@transaction.atomic
+def claim_request(*, user, agency: Agency, message: str = "") -> AgencyClaim:
+    """Ask to represent ``agency``, with an optional job title; it waits for a moderator.
+
+    Refused unless ``user`` has a verified address on the agency's domain (the module's rule),
+    and while they already have a claim on it waiting or approved.
+    """
+    message = message.strip()
+    if len(message) > CLAIM_MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {"message": _("Keep it under %(max)d characters.") % {"max": CLAIM_MESSAGE_MAX_LENGTH}}
+        )
+    if agency.merged_into_id is not None or not agency.is_active:
+        raise ValidationError(_("This agency is no longer listed."), code="not_listed")
+    eligibility = claim_eligibility(user, agency)
+    if eligibility.address is None:
+        raise ValidationError(eligibility.problem, code="not_eligible")
+    if open_claim(user, agency) is not None:
+        raise _already_open()
+    try:
+        with transaction.atomic():
+            claim = AgencyClaim.objects.create(
+                user=user, agency=agency, email=eligibility.address, message=message
+            )
+    except IntegrityError:  # the same claim sent twice at once: the database keeps one
+        raise _already_open() from None
+    _log(ModerationActionKind.CLAIM_REQUESTED, actor=user, claim=claim, note=claim.email)
+    return claim
+
+
+def _already_open() -> ValidationError:
+    return ValidationError(
+        _("You have already claimed this agency; see its status on your agency page."),
+        code="already_open",
+    )
+
+
+def _hold_own_engagements(claim: AgencyClaim, actor) -> None:
+    """Hold the new representative's own engagements with the agency out of its score.
+
+    Screening already holds those logged from an address on the agency's domain; this catches
+    the ones logged before. A moderator can still let one count (a genuine past experience).
+    """
+    engagements = list(
+        Engagement.objects.select_for_update()
+        .filter(
+            candidate_id=claim.user_id,
+            agency_id=claim.agency_id,
+            held_for_review=False,
+            excluded_from_scores=False,
+        )
+        .only("pk", "risk_signals", "risk_level", "held_for_review")
+    )
+    if not engagements:
+        return
+    for engagement in engagements:
+        signals = {*engagement.risk_signals, Signal.AGENCY_DOMAIN}
+        engagement.risk_signals = in_order(signals)
+        engagement.risk_level = risk_level(signals)
+        engagement.held_for_review = True
+    Engagement.objects.bulk_update(engagements, ["risk_signals", "risk_level", "held_for_review"])
+    now = timezone.now()
+    ModerationAction.objects.bulk_create(
+        ModerationAction(
+            action=ModerationActionKind.ENGAGEMENT_HELD,
+            actor=actor,
+            engagement=engagement,
+            agency_id=claim.agency_id,
+            created_at=now,
+        )
+        for engagement in engagements
+    )
+    scores_mark_stale(agency_ids=[claim.agency_id])
+
+
+@transaction.atomic
+def claim_approve(*, claim: AgencyClaim, actor, note: str = "") -> AgencyClaim:
+    """Make the claimant the agency's representative; logged, and the claimant told.
+
+    Refused when the address claimed with is no longer verified or no longer on the agency's
+    domain, and for a moderator's own claim. Their own engagements with the agency are held.
+    """
+    note = _check_note(note, required=False)
+    locked = _locked(claim)
+    if locked.status != ClaimStatus.PENDING:
+        raise _already_decided()
+    if locked.user_id == actor.pk:
+        raise ValidationError(
+            _("Another moderator must decide on your own claim."), code="own_claim"
+        )
+    still_verified = EmailAddress.objects.filter(
+        user_id=locked.user_id, email__iexact=locked.email, verified=True
+    ).exists()
+    if not still_verified or domain_match(locked.email, locked.agency.domain) is None:
+        raise ValidationError(
+            _(
+                "The address this claim was made with is no longer verified or no longer on the "
+                "agency's domain: reject the claim instead."
+            ),
+            code="evidence_gone",
+        )
+    _decide(locked, status=ClaimStatus.APPROVED, actor=actor, note=note)
+    _hold_own_engagements(locked, actor)
+    _log(ModerationActionKind.CLAIM_APPROVED, actor=actor, claim=locked, note=note)
+    _tell_claimant(locked)
+    return locked
+
+
+@transaction.atomic
+def claim_reject(*, claim: AgencyClaim, actor, note: str) -> AgencyClaim:
+    """Turn a waiting claim down, saying why; logged, and the claimant told."""
+    note = _check_note(note, required=True)
+    locked = _locked(claim)
+    if locked.status != ClaimStatus.PENDING:
+        raise _already_decided()
+    _decide(locked, status=ClaimStatus.REJECTED, actor=actor, note=note)
+    _log(ModerationActionKind.CLAIM_REJECTED, actor=actor, claim=locked, note=note)
+    _tell_claimant(locked)
+    return locked
+
+
+@transaction.atomic
+def claim_revoke(*, claim: AgencyClaim, actor, note: str) -> AgencyClaim:
+    """End a representative's standing (they left the agency, say), saying why; logged, told.
+
+    Their replies stay: they were the agency's word when written.
+    """
+    note = _check_note(note, required=True)
+    locked = _locked(claim)
+    if locked.status != ClaimStatus.APPROVED:
+        raise _already_decided()
+    _decide(locked, status=ClaimStatus.REVOKED, actor=actor, note=note)
+    _log(ModerationActionKind.CLAIM_REVOKED, actor=actor, claim=locked, note=note)
+    _tell_claimant(locked)
+    return locked
+
+
+def _decide(claim: AgencyClaim, *, status: str, actor, note: str) -> None:
+    claim.status = status
+    claim.note = note
+    claim.decided_by = actor
+    claim.decided_at = timezone.now()
+    claim.save(update_fields=["status", "note", "decided_by", "decided_at", "updated_at"])
+
+
+# --- E-mail ----------------------------------------------------------------------------------
+
+
+def claim_decision_message(claim: AgencyClaim) -> EmailMultiAlternatives:
+    """The e-mail telling a claimant the decision on their claim, with the moderator's note.
+
+    In the site's language (accounts store none); replies go to the moderators.
+    """
+    context = {
+        "agency": claim.agency.name,
+        "outcome": claim.status,
+        "note": claim.note,
+        "requested_on": claim.created_at,
+        "dashboard_url": settings.SITE_URL
+        + reverse("representatives:dashboard", kwargs={"slug": claim.agency.slug}),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("agencies/email/claim_decision_subject.txt", context).strip()
+        text = render_to_string("agencies/email/claim_decision_message.txt", context)
+        html = render_to_string("agencies/email/claim_decision_message.html", context)
+    message = EmailMultiAlternatives(
+        subject, text, to=[claim.user.email], reply_to=[settings.MODERATION_REPLY_TO]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    try:
+        message.send()
+    except Exception:  # the decision stands; the mail server's outage is logged, not raised
+        logger.exception("could not send a claim decision e-mail")
+
+
+def _tell_claimant(claim: AgencyClaim) -> None:
+    message = claim_decision_message(claim)
+    transaction.on_commit(lambda: _send(message))

@@ -1,0 +1,178 @@
+"""Decisions on what is published: reviews approved, rejected or removed; replies removed.
+
+Each rejection or removal states a reason from the fixed list and the author is told it,
+with the moderator's note, once the decision has committed.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.scores import scores_mark_stale
+from agencyrank.page_cache import public_data_changed
+from reviews.models import (
+    AgencyReply,
+    ModerationActionKind,
+    Review,
+    ReviewStatus,
+    ReviewStatusChange,
+)
+from reviews.moderation.common import (
+    already_decided,
+    author_email,
+    check_note,
+    check_reason,
+    log_action,
+)
+from reviews.moderation.mail import Decision, decision_message, send_on_commit
+from reviews.services import review_publish
+
+
+def _locked_review(review: Review) -> Review:
+    return (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("engagement__agency", "engagement__candidate")
+        .get(pk=review.pk)
+    )
+
+
+@transaction.atomic
+def review_approve(*, review: Review, actor, note: str = "") -> Review:
+    """Publish a pending review; logged. A review decided meanwhile raises already_decided."""
+    note = check_note(note)
+    locked = _locked_review(review)
+    if locked.status != ReviewStatus.PENDING:
+        raise already_decided()
+    published = review_publish(review=locked, actor=actor, note=note)
+    engagement = locked.engagement
+    log_action(
+        ModerationActionKind.REVIEW_APPROVED,
+        actor=actor,
+        review=published,
+        engagement=engagement,
+        agency_id=engagement.agency_id,
+        note=note,
+    )
+    public_data_changed()
+    return published
+
+
+def _review_change(review: Review, *, to_status: str, actor, reason: str, note: str) -> None:
+    ReviewStatusChange.objects.create(
+        review=review,
+        from_status=review.status,
+        to_status=to_status,
+        reason=reason,
+        note=note,
+        actor=actor,
+    )
+    review.status = to_status
+    review.save(update_fields=["status", "updated_at"])
+    scores_mark_stale(agency_ids=[review.engagement.agency_id])
+
+
+def _tell_author(review: Review, *, outcome: str, reason: str, note: str) -> None:
+    send_on_commit(
+        decision_message(
+            Decision(
+                to=author_email(review),
+                agency=review.engagement.agency.name,
+                what="review",
+                outcome=outcome,
+                reason=reason,
+                note=note,
+                written_on=review.submitted_at,
+            )
+        )
+    )
+
+
+@transaction.atomic
+def review_reject(*, review: Review, actor, reason: str, note: str = "", report=None) -> Review:
+    """Refuse a pending review with a reason; the author is told why once it commits."""
+    check_reason(reason)
+    note = check_note(note)
+    locked = _locked_review(review)
+    if locked.status != ReviewStatus.PENDING:
+        raise already_decided()
+    _review_change(locked, to_status=ReviewStatus.REJECTED, actor=actor, reason=reason, note=note)
+    log_action(
+        ModerationActionKind.REVIEW_REJECTED,
+        actor=actor,
+        review=locked,
+        engagement=locked.engagement,
+        agency_id=locked.engagement.agency_id,
+        report=report,
+        reason=reason,
+        note=note,
+    )
+    _tell_author(locked, outcome="rejected", reason=reason, note=note)
+    return locked
+
+
+@transaction.atomic
+def review_remove(*, review: Review, actor, reason: str, note: str = "", report=None) -> Review:
+    """Take a published review down with a reason; the author is told why once it commits."""
+    check_reason(reason)
+    note = check_note(note)
+    locked = _locked_review(review)
+    if locked.status != ReviewStatus.PUBLISHED:
+        raise already_decided()
+    _review_change(locked, to_status=ReviewStatus.REMOVED, actor=actor, reason=reason, note=note)
+    log_action(
+        ModerationActionKind.REVIEW_REMOVED,
+        actor=actor,
+        review=locked,
+        engagement=locked.engagement,
+        agency_id=locked.engagement.agency_id,
+        report=report,
+        reason=reason,
+        note=note,
+    )
+    public_data_changed()
+    _tell_author(locked, outcome="removed", reason=reason, note=note)
+    return locked
+
+
+@transaction.atomic
+def reply_remove(
+    *, reply: AgencyReply, actor, reason: str, note: str = "", report=None
+) -> AgencyReply:
+    """Take an agency's reply down with a reason; its author, if known, is told why."""
+    check_reason(reason)
+    note = check_note(note)
+    locked = (
+        AgencyReply.objects.select_for_update(of=("self",))
+        .select_related("review__engagement__agency", "author")
+        .get(pk=reply.pk)
+    )
+    if locked.removed_at is not None:
+        raise already_decided()
+    locked.removed_at = timezone.now()
+    locked.save(update_fields=["removed_at", "updated_at"])
+    agency = locked.review.engagement.agency
+    log_action(
+        ModerationActionKind.REPLY_REMOVED,
+        actor=actor,
+        agency_reply=locked,
+        review=locked.review,
+        agency=agency,
+        report=report,
+        reason=reason,
+        note=note,
+    )
+    public_data_changed()
+    if locked.author is not None:
+        send_on_commit(
+            decision_message(
+                Decision(
+                    to=locked.author.email,
+                    agency=agency.name,
+                    what="reply",
+                    outcome="removed",
+                    reason=reason,
+                    note=note,
+                    written_on=locked.created_at,
+                )
+            )
+        )
+    return locked

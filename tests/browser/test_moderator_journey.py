@@ -1,0 +1,126 @@
+"""A moderator's shift in a real browser: sign in with a code, reject a risky review, check
+the author was told why, and find the decision in the moderation log."""
+
+import datetime
+import time
+
+import pytest
+from allauth.mfa import app_settings
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from reviews.event_kinds import Kind
+from reviews.models import ModerationAction, Review, ReviewStatus
+from reviews.moderation import moderator_grant
+from reviews.services import engagement_create, event_create, review_submit
+from tests.factories import make_agency, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MODERATOR_EMAIL = "moderator.journey@example.com"
+PASSWORD = "a-long-moderation-passphrase-5"
+AUTHOR_EMAIL = "review.author@example.com"
+REVIEW_TEXT = (
+    "They never called back after the interview. Ring the recruiter on +34 612 345 678 "
+    "and ask him yourself why."
+)
+NOTE = "Please describe what happened without anyone's phone number."
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def current_code(secret: str) -> str:
+    """What an authenticator app shows for ``secret`` right now."""
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+@pytest.fixture
+def pending_review() -> Review:
+    """A candidate's review waiting for moderation, with a phone number in its text."""
+    agency = make_agency(name="Harbour Recruitment", website="https://harbour.example")
+    engagement = engagement_create(
+        candidate=make_user(email=AUTHOR_EMAIL),
+        agency=agency,
+        source="linkedin",
+        started_on=days_ago(30),
+        role_title="Backend developer",
+    )
+    event_create(engagement=engagement, kind=Kind.APPLIED, occurred_on=days_ago(30))
+    event_create(engagement=engagement, kind=Kind.INTERVIEW, occurred_on=days_ago(20))
+    return review_submit(
+        engagement=engagement,
+        rating_communication=1,
+        rating_honesty=2,
+        rating_feedback=1,
+        rating_respect=2,
+        text=REVIEW_TEXT,
+    )
+
+
+@pytest.fixture
+def moderator_secret() -> str:
+    """A moderator with an authenticator app, as every staff page requires; its secret."""
+    moderator = make_user(email=MODERATOR_EMAIL, password=PASSWORD)
+    moderator_grant(user=moderator)
+    secret = generate_totp_secret()
+    TOTP.activate(moderator, secret)
+    return secret
+
+
+def sign_in_with_a_code(page: Page, base: str, secret: str) -> None:
+    page.goto(f"{base}/accounts/login/?next=/moderation/")
+    page.get_by_label("Email:").fill(MODERATOR_EMAIL)
+    page.get_by_label("Password:").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    page.locator("input[name=code]").fill(current_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Moderation queue")
+
+
+def test_a_moderator_rejects_a_review_with_a_phone_number_and_the_author_is_told_why(
+    page: Page, live_server, pending_review, moderator_secret
+):
+    base = live_server.url
+    sign_in_with_a_code(page, base, moderator_secret)
+    expect(page.get_by_role("link", name="Moderation", exact=True)).to_be_visible()
+
+    item = page.get_by_role("article").filter(has_text="Harbour Recruitment")
+    expect(item.get_by_role("list", name="Risk signals")).to_contain_text(
+        "The text contains a phone number"
+    )
+    expect(item).to_contain_text("+34 612 345 678")
+    expect(item).to_contain_text("Backend developer")
+    expect(item).not_to_contain_text(AUTHOR_EMAIL)
+
+    item.get_by_label("Reason").select_option(label="Contains personal data")
+    item.get_by_label("Note to the author (optional)").fill(NOTE)
+    item.get_by_role("button", name="Reject").click()
+    expect(page.get_by_text("Review rejected; its author is told why.")).to_be_visible()
+    expect(page.get_by_text("No review is waiting.")).to_be_visible()
+
+    pending_review.refresh_from_db()
+    assert pending_review.status == ReviewStatus.REJECTED
+    [message] = [m for m in mail.outbox if m.to == [AUTHOR_EMAIL]]
+    assert message.subject == "Your review of Harbour Recruitment was not published"
+    assert "Contains personal data" in message.body
+    assert NOTE in message.body
+    assert "reply to this e-mail" in message.body
+
+    page.get_by_role("link", name="Moderation log").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Moderation log")
+    row = page.get_by_role("row").filter(has_text="Review rejected")
+    expect(row).to_contain_text(MODERATOR_EMAIL)
+    expect(row).to_contain_text("Contains personal data")
+    expect(row).to_contain_text("Harbour Recruitment")
+    assert ModerationAction.objects.filter(review=pending_review).count() == 1
