@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from agencies import compare_views, list_views
+from agencies import compare_views, list_views, representative_urls
 from agencyrank import trust_views, views
 from agencyrank.page_cache import cached_public_page
 from agencyrank.sitemaps import SITEMAPS
@@ -24,7 +24,9 @@ urlpatterns = [
     path("api/", include("agencies.api_urls")),
     path("experiences/", include("reviews.urls")),
     path("experiences/", include("reviews.data_urls")),
+    path("moderation/claims/", include(representative_urls.moderation_urlpatterns)),
     path("moderation/", include("reviews.moderation_urls")),
+    path("representatives/", include("agencies.representative_urls")),
     path("reports/", include(moderation_urls.report_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -14,7 +14,7 @@ from django.contrib.admin.models import LogEntry
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from agencies.models import AgencyMark
+from agencies.models import AgencyClaim, AgencyMark
 from reviews.importing.format import EXPORT_COLUMNS, STARTED, escape_cell, generated_reference
 from reviews.models import (
     AgencyReply,
@@ -46,6 +46,7 @@ EXPORTED_MODELS = frozenset(
         "reviews.AgencyReply",
         "reviews.SilenceNudge",
         "agencies.AgencyMark",
+        "agencies.AgencyClaim",
         "reviews.Report",
         "reviews.ModerationAction",
         "mfa.Authenticator",
@@ -144,6 +145,20 @@ def account_export(user) -> dict:
             .select_related("agency")
             .order_by("marked_at", "pk")
         ],
+        "agency_claims": [
+            {
+                "agency": {"name": claim.agency.name, "slug": claim.agency.slug},
+                "email": claim.email,
+                "job_title": claim.message,
+                "status": claim.status,
+                "note": claim.note,
+                "created_at": claim.created_at,
+                "decided_at": claim.decided_at,
+            }
+            for claim in AgencyClaim.objects.filter(user=user)
+            .select_related("agency")
+            .order_by("created_at", "pk")
+        ],
         "agency_replies_written": [
             {
                 "agency": reply.review.engagement.agency.name,
@@ -212,6 +227,7 @@ def _reports_made(user) -> list[dict]:
     return [
         {
             "about": "review" if report.review_id else "agency_reply",
+            "kind": report.kind,
             "agency": (report.review or report.agency_reply.review).engagement.agency.name,
             "reason": report.reason,
             "text": report.text,

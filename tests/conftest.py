@@ -82,3 +82,32 @@ def english_after_each_test():
 
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def rows_from_data_migrations(request, django_db_blocker):
+    """Put back the rows data migrations create, after a transactional test flushed them.
+
+    Tests marked ``django_db(transaction=True)`` end by emptying every table, including the
+    specialties and the moderators' group, which later tests rely on like the schema itself.
+    """
+    if request.node.get_closest_marker("django_db") is None:
+        yield
+        return
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from agencies.models import Specialty, SpecialtyCode
+
+    with django_db_blocker.unblock():
+        if Specialty.objects.count() < len(SpecialtyCode.values):
+            importlib.import_module("agencies.migrations.0002_specialties").create_specialties(
+                apps, None
+            )
+        if not Group.objects.filter(name="Moderators").exists():
+            importlib.import_module("reviews.migrations.0006_moderators_group").create_group(
+                apps, None
+            )
+    yield
