@@ -584,6 +584,7 @@ class ModerationActionKind(models.TextChoices):
     CLAIM_APPROVED = "claim_approved", _("Agency claim approved")
     CLAIM_REJECTED = "claim_rejected", _("Agency claim rejected")
     CLAIM_REVOKED = "claim_revoked", _("Agency representative revoked")
+    AGENCY_MERGED = "agency_merged", _("Duplicate agency merged")
 
 
 # Decisions against someone's content or account always state their ground.
@@ -663,6 +664,15 @@ class ModerationAction(models.Model):
     report = models.ForeignKey(
         Report,
         verbose_name=_("report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A merge names two agencies: ``agency`` is the duplicate, this the agency it went into.
+    merged_into = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("merged into"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

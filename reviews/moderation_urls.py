@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from reviews import moderation_merge_views, report_views
 from reviews import moderation_views as views
-from reviews import report_views
 
 app_name = "moderation"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("agencies/<int:pk>/", views.agency_detail, name="agency"),
     path("agencies/<int:pk>/held/", views.agency_held, name="agency_held"),
     path("agencies/<int:pk>/release/", views.agency_release, name="agency_release"),
+    path("agencies/<int:pk>/merge/", moderation_merge_views.agency_merge, name="agency_merge"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
 ]
 

@@ -190,9 +190,9 @@ def moderation_log(action: str = "") -> QuerySet[ModerationAction]:
     """The moderation log, newest first, optionally of one ``action``; one query per page.
 
     Each entry carries its actor's e-mail (moderators see each other) and the agency's
-    name; other targets are shown by their number.
+    name (a merge's two agencies' names); other targets are shown by their number.
     """
-    entries = ModerationAction.objects.select_related("actor", "agency").only(
+    entries = ModerationAction.objects.select_related("actor", "agency", "merged_into").only(
         "id",
         "action",
         "reason",
@@ -208,6 +208,8 @@ def moderation_log(action: str = "") -> QuerySet[ModerationAction]:
         "agency__id",
         "agency__name",
         "agency__slug",
+        "merged_into__id",
+        "merged_into__name",
     )
     if action:
         entries = entries.filter(action=action)
