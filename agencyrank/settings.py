@@ -242,7 +242,9 @@ AGENCY_REPLY_EDIT_HOURS = env.int("AGENCY_REPLY_EDIT_HOURS", 48, minimum=0)
 MODERATION_NEW_ACCOUNT_DAYS = env.int("MODERATION_NEW_ACCOUNT_DAYS", 7, minimum=1)
 # A burst: this many engagements with one agency from new accounts within the window. Ten a
 # day is far above what a genuine agency sees from brand-new accounts, and far below what a
-# brigade needs to move a score that is shrunk toward the platform rate.
+# brigade needs to move a score that is shrunk toward the platform rate. Each account counts
+# for at most SCORING_ACCOUNT_CAP of them, so one new candidate importing a long history is
+# not a burst.
 MODERATION_BURST_ENGAGEMENTS = env.int("MODERATION_BURST_ENGAGEMENTS", 10, minimum=2)
 MODERATION_BURST_WINDOW_HOURS = env.int("MODERATION_BURST_WINDOW_HOURS", 24, minimum=1)
 # Two reviews of one agency sharing this share (in %) of their character 5-grams are near

@@ -16,8 +16,16 @@ from agencyrank.seo import absolute_url
 SCORING_DOCUMENT = settings.BASE_DIR / "docs" / "scoring.md"
 # The language the documents in docs/ are written in.
 DOCUMENTS_LANGUAGE = "en"
-# Pages that only make sense to their signed-in owner, or to staff.
-PRIVATE_PATHS = ("/accounts/", "/experiences/", "/admin/", "/my-agencies/")
+# Pages that only make sense to their signed-in owner, to representatives, or to staff.
+PRIVATE_PATHS = (
+    "/accounts/",
+    "/experiences/",
+    "/admin/",
+    "/my-agencies/",
+    "/moderation/",
+    "/representatives/",
+    "/reports/",
+)
 
 
 @cached_public_page

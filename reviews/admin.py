@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,7 +14,8 @@ from reviews.models import (
     ReviewStatusChange,
     SilenceNudge,
 )
-from reviews.services import engagement_moved, review_publish
+from reviews.moderation import review_approve
+from reviews.services import engagement_moved
 
 
 class EventInline(admin.TabularInline):
@@ -88,28 +90,51 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["text"]
     raw_id_fields = ["engagement"]
-    # Status moves only through services, so every change lands in the history.
+    # Status moves only through the moderation services (reviews/moderation/), so every
+    # change lands in the review's history and the moderation log, and the author gets the
+    # e-mail the decision calls for.
     readonly_fields = ["status", "submitted_at", "published_at", "risk_signals", "risk_level"]
     inlines = [StatusChangeInline]
     actions = ["publish"]
 
     @admin.action(description=_("Publish selected reviews"))
     def publish(self, request, queryset):
-        for review in queryset:
-            review_publish(review=review, actor=request.user)
-        count = queryset.count()
-        self.message_user(
-            request,
-            ngettext("%(count)d review published.", "%(count)d reviews published.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        # An approval like the queue's: logged in the moderation log. Only pending reviews
+        # are approved; a rejected or removed one stays down (it was decided with a reason).
+        published = left = 0
+        for review in queryset.order_by("pk"):
+            try:
+                review_approve(review=review, actor=request.user)
+            except ValidationError:
+                left += 1
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%(count)d review published.", "%(count)d reviews published.", published)
+                % {"count": published},
+                messages.SUCCESS,
+            )
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d review was not waiting for moderation and was left as it is.",
+                    "%(count)d reviews were not waiting for moderation and were left as they are.",
+                    left,
+                )
+                % {"count": left},
+                messages.WARNING,
+            )
 
 
 @admin.register(AgencyReply)
 class AgencyReplyAdmin(PublicDataAdminMixin, admin.ModelAdmin):
-    list_display = ["pk", "review", "author", "created_at"]
+    list_display = ["pk", "review", "author", "created_at", "removed_at"]
     raw_id_fields = ["review", "author"]
+    # Removed on the moderation pages, which log the reason and tell the reply's author.
+    readonly_fields = ["removed_at"]
 
 
 @admin.register(SilenceNudge)

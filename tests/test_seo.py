@@ -144,7 +144,15 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_page
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
-    for path in ["/accounts/", "/experiences/", "/admin/", "/my-agencies/"]:
+    for path in [
+        "/accounts/",
+        "/experiences/",
+        "/admin/",
+        "/my-agencies/",
+        "/moderation/",
+        "/representatives/",
+        "/reports/",
+    ]:
         assert f"Disallow: {path}" in lines
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert not any(

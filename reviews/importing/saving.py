@@ -15,6 +15,7 @@ from reviews.importing.agencies import NewAgency
 from reviews.importing.planning import ImportPlan, plan_import
 from reviews.importing.reading import ReadFile, read_rows
 from reviews.models import Engagement, Event
+from reviews.screening import engagements_screen
 
 BATCH_SIZE = 2000
 
@@ -54,7 +55,8 @@ def experiences_import(
 
 @transaction.atomic
 def import_save(plan: ImportPlan) -> None:
-    """Write a plan without problems; one score recompute per agency it touches."""
+    """Write a plan without problems, screening its new engagements as the logbook does;
+    one score recompute per agency it touches."""
     if plan.problems:
         raise ValueError("an import plan with problems cannot be saved")
     _create_accounts(plan)
@@ -96,6 +98,12 @@ def import_save(plan: ImportPlan) -> None:
             for event in planned.events
         )
     Event.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    # Screened once their events are in, since a burst recomputes the agency's score before
+    # freezing it. Accounts the import creates (staff imports with --create-users) are
+    # screened too: staff vouch for the person's address, not for every row of a file that
+    # came from elsewhere, and those accounts are new and count towards any later burst
+    # anyway. A burst they set off is released in two clicks on the agency's moderation page.
+    engagements_screen(engagements=new_engagements)
     # One mark (and one recompute after commit) per agency, however many rows touched it.
     scores_mark_stale(agency_ids=touched)
     plan.saved = True

@@ -7,9 +7,12 @@ never its e-mail address or name (reviews/moderation/queries.py says why).
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils.translation import ngettext
+
 from reviews.models import Engagement, EventKind, Review, RiskSignal
 from reviews.moderation_forms import ReviewDecisionForm
-from reviews.risk import HIGH_SIGNALS
+from reviews.risk import HIGH_SIGNALS, Signal
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,25 @@ class TimelineStep:
     occurred_on: datetime.date
 
 
+def signal_label(code: str) -> str:
+    """A stored signal code in plain words; "new account" says how new, from the setting."""
+    if code != Signal.NEW_ACCOUNT:
+        return str(RiskSignal(code).label)
+    days = settings.MODERATION_NEW_ACCOUNT_DAYS
+    if days == 7:  # the default reads better as a week
+        return str(RiskSignal.NEW_ACCOUNT.label)
+    return ngettext(
+        "The account is less than %(count)d day old",
+        "The account is less than %(count)d days old",
+        days,
+    ) % {"count": days}
+
+
 def signal_rows(codes: list[str]) -> list[SignalRow]:
     """Stored signal codes as plain words, high-risk ones marked."""
     known = set(RiskSignal.values)
     return [
-        SignalRow(code, str(RiskSignal(code).label), code in HIGH_SIGNALS)
-        for code in codes
-        if code in known
+        SignalRow(code, signal_label(code), code in HIGH_SIGNALS) for code in codes if code in known
     ]
 
 
