@@ -26,6 +26,11 @@ class AgencyAdmin(PublicDataAdminMixin, admin.ModelAdmin):
         obj.refresh_match_keys()
         super().save_model(request, obj, form, change)
 
+    def has_delete_permission(self, request, obj=None):
+        # An agency leaves the lists by being merged into another or deactivated; deleting it
+        # would take its scores and history with it, and links to it would break.
+        return False
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Scores are written only by background jobs; staff can read them here."""

@@ -18,14 +18,29 @@ from reviews.moderation import review_approve
 from reviews.services import engagement_moved
 
 
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Nothing here is hard-deleted from the admin: no delete page, no bulk delete action.
+
+    Content leaves the site through the moderation services (a review rejected or removed,
+    a reply removed, an engagement excluded), each with its record in the moderation log;
+    agencies are merged or deactivated. A candidate deletes their own events and account.
+    """
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     fields = ["kind", "occurred_on", "occurred_at", "role_details_disclosed", "note"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(NoDeleteAdmin):
     list_display = [
         "pk",
         "agency",
@@ -54,12 +69,10 @@ class EngagementAdmin(admin.ModelAdmin):
         for event in formset.save(commit=False):
             event.agency_id = form.instance.agency_id
             event.save()
-        for event in formset.deleted_objects:
-            event.delete()
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(NoDeleteAdmin):
     list_display = ["pk", "engagement", "agency", "kind", "occurred_on"]
     list_filter = ["kind"]
     raw_id_fields = ["engagement"]
@@ -85,7 +98,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(NoDeleteAdmin):
     list_display = ["pk", "engagement", "status", "submitted_at", "published_at"]
     list_filter = ["status"]
     search_fields = ["text"]
@@ -100,13 +113,17 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish selected reviews"))
     def publish(self, request, queryset):
         # An approval like the queue's: logged in the moderation log. Only pending reviews
-        # are approved; a rejected or removed one stays down (it was decided with a reason).
-        published = left = 0
+        # are approved; a rejected or removed one stays down (it was decided with a reason),
+        # and one by a representative of the agency is never published.
+        published = left = conflicted = 0
         for review in queryset.order_by("pk"):
             try:
                 review_approve(review=review, actor=request.user)
-            except ValidationError:
-                left += 1
+            except ValidationError as error:
+                if error.code == "representative":
+                    conflicted += 1
+                else:
+                    left += 1
             else:
                 published += 1
         if published:
@@ -127,10 +144,23 @@ class ReviewAdmin(admin.ModelAdmin):
                 % {"count": left},
                 messages.WARNING,
             )
+        if conflicted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d review was not published: its author now represents the agency "
+                    "it reviews. Reject it for conflict of interest.",
+                    "%(count)d reviews were not published: their authors now represent the "
+                    "agencies they review. Reject them for conflict of interest.",
+                    conflicted,
+                )
+                % {"count": conflicted},
+                messages.WARNING,
+            )
 
 
 @admin.register(AgencyReply)
-class AgencyReplyAdmin(PublicDataAdminMixin, admin.ModelAdmin):
+class AgencyReplyAdmin(PublicDataAdminMixin, NoDeleteAdmin):
     list_display = ["pk", "review", "author", "created_at", "removed_at"]
     raw_id_fields = ["review", "author"]
     # Removed on the moderation pages, which log the reason and tell the reply's author.

@@ -204,6 +204,13 @@ def _validate_review(review: Review) -> None:
         raise ValidationError(errors)
 
 
+def representative_refusal() -> ValidationError:
+    """The error for a review written or changed by a representative of the reviewed agency."""
+    return ValidationError(
+        _("You represent this agency, so you cannot review it."), code="representative"
+    )
+
+
 @transaction.atomic
 def review_submit(
     *,
@@ -230,9 +237,7 @@ def review_submit(
     )
     _validate_review(review)
     if is_representative(engagement.candidate, engagement.agency):
-        raise ValidationError(
-            _("You represent this agency, so you cannot review it."), code="representative"
-        )
+        raise representative_refusal()
     already = _("This experience already has a review; edit that one instead.")
     if Review.objects.filter(engagement=engagement).exists():
         raise ValidationError(already, code="duplicate")
@@ -253,16 +258,26 @@ def review_submit(
 
 @transaction.atomic
 def review_update(*, review: Review, **changes) -> Review:
-    """Change a review's ratings or text, only while it waits for moderation."""
+    """Change a review's ratings or text, only while it waits for moderation.
+
+    Refused, like a new review, once the author represents the agency: a review written
+    before their claim was approved cannot become the agency's word about itself.
+    """
     allowed = {*RATING_FIELDS, "text"}
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"review_update() cannot change {sorted(unknown)}")
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("engagement__candidate", "engagement__agency")
+        .get(pk=review.pk)
+    )
     if review.status != ReviewStatus.PENDING:
         raise ValidationError(
             _("This review has been moderated and can no longer be changed."), code="locked"
         )
+    if is_representative(review.engagement.candidate, review.engagement.agency):
+        raise representative_refusal()
     for field, value in changes.items():
         setattr(review, field, value.strip() if field == "text" else value)
     _validate_review(review)

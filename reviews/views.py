@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from agencies.claims import is_representative
 from agencyrank.ratelimits import rate_limit_consume, rate_limit_refund, too_many_requests
 from reviews.access import candidate_required, own_engagement_or_404, own_event_or_404
 from reviews.event_kinds import Kind
@@ -248,10 +249,21 @@ def event_remove(request, pk: int, event_pk: int):
 @candidate_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk: int):
-    """The engagement's one review: written and edited while pending, then read-only."""
+    """The engagement's one review: written and edited while pending, then read-only.
+
+    A representative of the engagement's agency is told why they cannot review it, instead
+    of a form they could only be refused on.
+    """
     engagement = own_engagement_or_404(request, pk)
     existing = Review.objects.filter(engagement=engagement).first()
-    if existing is not None and existing.status != ReviewStatus.PENDING:
+    moderated = existing is not None and existing.status != ReviewStatus.PENDING
+    if not moderated and is_representative(request.user, engagement.agency):
+        return render(
+            request,
+            "reviews/review.html",
+            {"engagement": engagement, "review": existing, "representative": True},
+        )
+    if moderated:
         if request.method == "POST":
             messages.error(
                 request, _("This review has been moderated and can no longer be changed.")

@@ -243,14 +243,21 @@ ADMIN_CANNOT_ADD = {
     "reviews.report",
     "reviews.silencenudge",
 }
+# And rows nobody hard-deletes: agencies are merged or deactivated; engagements, events,
+# reviews and replies leave through the moderation services, each with its record.
 ADMIN_CANNOT_DELETE = {
+    "agencies.agency",
     "agencies.agencyscore",
     "agencies.platformrates",
     "agencies.scoresnapshot",
     "agencies.specialty",
     "agencies.staleagency",
+    "reviews.agencyreply",
+    "reviews.engagement",
+    "reviews.event",
     "reviews.moderationaction",
     "reviews.report",
+    "reviews.review",
 }
 
 

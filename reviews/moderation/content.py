@@ -4,9 +4,12 @@ Each rejection or removal states a reason from the fixed list and the author is 
 with the moderator's note, once the decision has committed.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from agencies.claims import is_representative
 from agencies.scores import scores_mark_stale
 from agencyrank.page_cache import public_data_changed
 from reviews.models import (
@@ -37,13 +40,26 @@ def _locked_review(review: Review) -> Review:
 
 @transaction.atomic
 def review_approve(*, review: Review, actor, note: str = "") -> Review:
-    """Publish a pending review; logged. A review decided meanwhile raises already_decided."""
+    """Publish a pending review; logged. A review decided meanwhile raises already_decided.
+
+    Refused, changing nothing, when the author now represents the agency (a claim approved
+    after the review was written): a representative cannot review their own agency.
+    """
     note = check_note(note)
     locked = _locked_review(review)
     if locked.status != ReviewStatus.PENDING:
         raise already_decided()
-    published = review_publish(review=locked, actor=actor, note=note)
     engagement = locked.engagement
+    if is_representative(engagement.candidate, engagement.agency):
+        raise ValidationError(
+            _(
+                "The author of this review now represents %(agency)s, so it cannot be "
+                "published. Reject it for conflict of interest."
+            )
+            % {"agency": engagement.agency.name},
+            code="representative",
+        )
+    published = review_publish(review=locked, actor=actor, note=note)
     log_action(
         ModerationActionKind.REVIEW_APPROVED,
         actor=actor,
