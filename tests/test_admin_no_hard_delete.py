@@ -107,3 +107,22 @@ def test_an_engagements_events_cannot_be_deleted_from_its_change_form(admin_clie
     response = admin_client.post(admin_url(Engagement, "change", engagement.pk), data)
     assert response.status_code == 302
     assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_deleting_an_account_in_the_admin_erases_it_as_the_account_page_does(admin_client):
+    from accounts.models import User
+    from agencies.models import StaleAgency
+
+    agency = make_agency(name="Beta Recruiting")
+    engagement = make_engagement(agency=agency)
+    candidate = engagement.candidate
+
+    response = admin_client.post(
+        reverse("admin:accounts_user_delete", args=[candidate.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=candidate.pk).exists()
+    assert not Engagement.objects.filter(pk=engagement.pk).exists()
+    # The agency's score is recomputed without the erased logbook.
+    assert StaleAgency.objects.filter(agency=agency).exists()
