@@ -1,11 +1,13 @@
 """Reads about agencies."""
 
+import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -22,6 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from agencies.matching import domain_from_website, normalise_name
 from agencies.models import Agency, AgencyMark, ScoreSnapshot, Specialty
@@ -184,13 +187,24 @@ def listed_agency_or_target(slug: str) -> Agency | None:
     )
 
 
+def probation_cutoff() -> datetime.datetime:
+    """Accounts opened after this moment do not count towards scores yet.
+
+    A brigade opens new accounts: holding every new account's engagements out for
+    MODERATION_NEW_ACCOUNT_DAYS means a score cannot move before the burst checks have seen
+    the brigade and held it for a moderator. A genuine newcomer's experience counts from the
+    first recompute after the probation (the nightly one at the latest).
+    """
+    return timezone.now() - datetime.timedelta(days=settings.MODERATION_NEW_ACCOUNT_DAYS)
+
+
 def counted_events(agency_ids: Sequence[int] | None = None) -> Iterator[tuple[int, EventRow]]:
     """(agency id, event) for every event that counts towards scores, grouped by agency.
 
     Counted: the engagement is not excluded nor held for review, and its candidate has a
-    verified e-mail, is not suspended and is not excluded. One query, streamed with a
-    server-side cursor so that the full recompute's memory stays flat however many events
-    there are.
+    verified e-mail, is not suspended, is not excluded and is past the new-account probation.
+    One query, streamed with a server-side cursor so that the full recompute's memory stays
+    flat however many events there are.
     """
     verified = EmailAddress.objects.filter(user=OuterRef("engagement__candidate"), verified=True)
     events = Event.objects.filter(
@@ -198,6 +212,7 @@ def counted_events(agency_ids: Sequence[int] | None = None) -> Iterator[tuple[in
         engagement__held_for_review=False,
         engagement__candidate__is_suspended=False,
         engagement__candidate__excluded_from_scores=False,
+        engagement__candidate__date_joined__lte=probation_cutoff(),
     ).filter(Exists(verified))
     if agency_ids is not None:
         events = events.filter(agency_id__in=agency_ids)
@@ -227,7 +242,7 @@ _COUNTED_ENGAGEMENTS_SQL = """
     SELECT g.id, g.candidate_id FROM {engagement} g
     JOIN {user} u ON u.id = g.candidate_id
     WHERE g.agency_id = ANY(%s) AND NOT g.excluded_from_scores AND NOT g.held_for_review
-      AND NOT u.is_suspended AND NOT u.excluded_from_scores
+      AND NOT u.is_suspended AND NOT u.excluded_from_scores AND u.date_joined <= %s
       AND EXISTS (SELECT 1 FROM {email} a WHERE a.user_id = u.id AND a.verified)
 """
 _EVENTS_SQL = """
@@ -255,7 +270,7 @@ def counted_events_by_agency(agency_ids: Sequence[int]) -> Iterator[tuple[int, l
         "event": Event._meta.db_table,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTED_ENGAGEMENTS_SQL.format(**tables), [agency_ids])
+        cursor.execute(_COUNTED_ENGAGEMENTS_SQL.format(**tables), [agency_ids, probation_cutoff()])
         candidate_of = dict(cursor.fetchall())
     current, rows = None, []
     with connection.chunked_cursor() as cursor:

@@ -15,6 +15,7 @@ def how_we_verify(request):
         "how_we_verify.html",
         {
             "account_cap": settings.SCORING_ACCOUNT_CAP,
+            "new_account_days": settings.MODERATION_NEW_ACCOUNT_DAYS,
             "moderation_reasons": ModerationReason.labels,
         },
     )

@@ -13,7 +13,7 @@ from reviews.models import (
 )
 from reviews.moderation import review_reject
 from reviews.screening import review_screen
-from tests.factories import make_engagement, make_review, make_staff, make_user
+from tests.factories import make_engagement, make_new_user, make_review, make_staff, make_user
 from tests.reviews.moderation_helpers import make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,9 @@ def test_an_agency_reply_is_not_removed_or_restored_from_the_admin(admin_client)
 )
 def test_the_new_account_signal_says_how_new_as_the_setting_does(client, settings, days, label):
     settings.MODERATION_NEW_ACCOUNT_DAYS = days
-    review = review_screen(review=make_review(engagement=make_engagement(candidate=make_user())))
+    review = review_screen(
+        review=make_review(engagement=make_engagement(candidate=make_new_user()))
+    )
     assert "new_account" in review.risk_signals
     client.force_login(make_moderator())
     page = client.get("/moderation/").content.decode()

@@ -13,7 +13,7 @@ from agencies.models import Agency
 from reviews.importing import experiences_import
 from reviews.models import Engagement, ModerationAction, ModerationActionKind
 from reviews.services import engagement_create
-from tests.factories import make_agency, make_user
+from tests.factories import make_agency, make_new_user
 from tests.reviews.moderation_helpers import make_old_user
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +56,12 @@ def held_at(agency: Agency) -> set[int]:
 def test_a_burst_of_new_accounts_importing_ghosted_engagements_freezes_the_agency(client):
     acme = make_agency(name="Acme Talent", website="https://acme.example")
     for _ in range(9):
-        import_through_the_web_page(client, make_user(), f"{HEADER}\n{ghosted('acme-1')}")
+        import_through_the_web_page(client, make_new_user(), f"{HEADER}\n{ghosted('acme-1')}")
     acme.refresh_from_db()
     assert acme.score_frozen_at is None
     assert held_at(acme) == set()
 
-    import_through_the_web_page(client, make_user(), f"{HEADER}\n{ghosted('acme-1')}")
+    import_through_the_web_page(client, make_new_user(), f"{HEADER}\n{ghosted('acme-1')}")
 
     acme.refresh_from_db()
     assert acme.score_frozen_at is not None
@@ -81,13 +81,13 @@ def test_a_burst_begun_in_the_logbook_and_completed_by_an_import_holds_them_all(
     acme = make_agency(name="Acme Talent", website="https://acme.example")
     logged = [
         engagement_create(
-            candidate=make_user(), agency=acme, source="linkedin", started_on=TODAY
+            candidate=make_new_user(), agency=acme, source="linkedin", started_on=TODAY
         ).pk
         for _ in range(6)
     ]
     for number in range(4):
         plan = experiences_import(
-            data=f"{HEADER}\n{ghosted(f'acme-{number}')}".encode(), candidate=make_user()
+            data=f"{HEADER}\n{ghosted(f'acme-{number}')}".encode(), candidate=make_new_user()
         )
         assert plan.saved
 
@@ -101,7 +101,7 @@ def test_one_new_person_importing_many_engagements_with_one_agency_is_no_burst()
     # An account counts for at most SCORING_ACCOUNT_CAP engagements, as in a score.
     acme = make_agency(name="Acme Talent", website="https://acme.example")
     rows = "".join(ghosted(f"acme-{number}") for number in range(12))
-    plan = experiences_import(data=f"{HEADER}\n{rows}".encode(), candidate=make_user())
+    plan = experiences_import(data=f"{HEADER}\n{rows}".encode(), candidate=make_new_user())
     assert plan.saved
     acme.refresh_from_db()
     assert acme.score_frozen_at is None

@@ -18,6 +18,7 @@ from tests.factories import (
     make_agency,
     make_engagement,
     make_event,
+    make_new_user,
     make_review,
     make_staff,
     make_user,
@@ -44,7 +45,7 @@ def moderator_client(client, moderator):
 def pending():
     agency = make_agency(name="Acme Talent")
     engagement = make_engagement(
-        candidate=make_user(email=AUTHOR_EMAIL), agency=agency, role_title="Data engineer"
+        candidate=make_new_user(email=AUTHOR_EMAIL), agency=agency, role_title="Data engineer"
     )
     make_event(engagement=engagement, kind="applied")
     review = make_review(

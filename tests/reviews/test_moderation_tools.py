@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from agencies.models import Agency, AgencyScore
+from agencies.scores import score_recompute
 from reviews.event_kinds import Kind
 from reviews.models import Engagement, ModerationAction, ModerationActionKind, ModerationReason
 from reviews.moderation import agency_score_release, held_engagements_decide
@@ -89,6 +91,12 @@ def test_clearing_a_brigades_holds_lets_it_count_once_the_score_is_released(mode
     assert held_engagements_decide(agency=agency, actor=moderator, exclude=False) == 12
     assert AgencyScore.objects.get(agency=agency).engagements == 20  # still frozen
     agency_score_release(agency=agency, actor=moderator)
+    assert AgencyScore.objects.get(agency=agency).engagements == 20  # still on probation
+    # A week later the accounts are past their probation and count like any other.
+    User.objects.filter(engagements__agency=agency).update(
+        date_joined=timezone.now() - datetime.timedelta(days=8)
+    )
+    score_recompute(agency_id=agency.pk)
     after = AgencyScore.objects.get(agency=agency)
     assert after.engagements == 32
     assert after.score < before
