@@ -194,12 +194,15 @@ def _log(action: str, *, actor, claim: AgencyClaim, note: str = "") -> None:
     )
 
 
-def _locked(claim: AgencyClaim) -> AgencyClaim:
-    return (
+def _locked(claim: AgencyClaim, *, status: str) -> AgencyClaim:
+    locked = (
         AgencyClaim.objects.select_for_update(of=("self",))
         .select_related("agency", "user")
         .get(pk=claim.pk)
     )
+    if locked.status != status:
+        raise _already_decided()
+    return locked
 
 
 @transaction.atomic
@@ -239,24 +242,24 @@ def _already_open() -> ValidationError:
     )
 
 
-def _hold_own_engagements(claim: AgencyClaim, actor) -> None:
-    """Hold the new representative's own engagements with the agency out of its score.
+def representative_engagements_hold(*, user_ids: list[int], agency_id: int, actor) -> int:
+    """Hold representatives' own counting engagements with an agency out of its score; how many.
 
     Screening already holds those logged from an address on the agency's domain; this catches
     the ones logged before. A moderator can still let one count (a genuine past experience).
+    The caller marks the agency's score stale.
     """
     engagements = list(
         Engagement.objects.select_for_update()
         .filter(
-            candidate_id=claim.user_id,
-            agency_id=claim.agency_id,
+            candidate_id__in=user_ids,
+            agency_id=agency_id,
             held_for_review=False,
             excluded_from_scores=False,
         )
         .only("pk", "risk_signals", "risk_level", "held_for_review")
+        .order_by("pk")
     )
-    if not engagements:
-        return
     for engagement in engagements:
         signals = {*engagement.risk_signals, Signal.AGENCY_DOMAIN}
         engagement.risk_signals = in_order(signals)
@@ -269,12 +272,12 @@ def _hold_own_engagements(claim: AgencyClaim, actor) -> None:
             action=ModerationActionKind.ENGAGEMENT_HELD,
             actor=actor,
             engagement=engagement,
-            agency_id=claim.agency_id,
+            agency_id=agency_id,
             created_at=now,
         )
         for engagement in engagements
     )
-    scores_mark_stale(agency_ids=[claim.agency_id])
+    return len(engagements)
 
 
 @transaction.atomic
@@ -285,9 +288,7 @@ def claim_approve(*, claim: AgencyClaim, actor, note: str = "") -> AgencyClaim:
     domain, and for a moderator's own claim. Their own engagements with the agency are held.
     """
     note = _check_note(note, required=False)
-    locked = _locked(claim)
-    if locked.status != ClaimStatus.PENDING:
-        raise _already_decided()
+    locked = _locked(claim, status=ClaimStatus.PENDING)
     if locked.user_id == actor.pk:
         raise ValidationError(
             _("Another moderator must decide on your own claim."), code="own_claim"
@@ -303,24 +304,20 @@ def claim_approve(*, claim: AgencyClaim, actor, note: str = "") -> AgencyClaim:
             ),
             code="evidence_gone",
         )
-    _decide(locked, status=ClaimStatus.APPROVED, actor=actor, note=note)
-    _hold_own_engagements(locked, actor)
-    _log(ModerationActionKind.CLAIM_APPROVED, actor=actor, claim=locked, note=note)
-    _tell_claimant(locked)
-    return locked
+    held = representative_engagements_hold(
+        user_ids=[locked.user_id], agency_id=locked.agency_id, actor=actor
+    )
+    if held:
+        scores_mark_stale(agency_ids=[locked.agency_id])
+    return _decide(locked, ClaimStatus.APPROVED, ModerationActionKind.CLAIM_APPROVED, actor, note)
 
 
 @transaction.atomic
 def claim_reject(*, claim: AgencyClaim, actor, note: str) -> AgencyClaim:
     """Turn a waiting claim down, saying why; logged, and the claimant told."""
     note = _check_note(note, required=True)
-    locked = _locked(claim)
-    if locked.status != ClaimStatus.PENDING:
-        raise _already_decided()
-    _decide(locked, status=ClaimStatus.REJECTED, actor=actor, note=note)
-    _log(ModerationActionKind.CLAIM_REJECTED, actor=actor, claim=locked, note=note)
-    _tell_claimant(locked)
-    return locked
+    locked = _locked(claim, status=ClaimStatus.PENDING)
+    return _decide(locked, ClaimStatus.REJECTED, ModerationActionKind.CLAIM_REJECTED, actor, note)
 
 
 @transaction.atomic
@@ -330,21 +327,20 @@ def claim_revoke(*, claim: AgencyClaim, actor, note: str) -> AgencyClaim:
     Their replies stay: they were the agency's word when written.
     """
     note = _check_note(note, required=True)
-    locked = _locked(claim)
-    if locked.status != ClaimStatus.APPROVED:
-        raise _already_decided()
-    _decide(locked, status=ClaimStatus.REVOKED, actor=actor, note=note)
-    _log(ModerationActionKind.CLAIM_REVOKED, actor=actor, claim=locked, note=note)
-    _tell_claimant(locked)
-    return locked
+    locked = _locked(claim, status=ClaimStatus.APPROVED)
+    return _decide(locked, ClaimStatus.REVOKED, ModerationActionKind.CLAIM_REVOKED, actor, note)
 
 
-def _decide(claim: AgencyClaim, *, status: str, actor, note: str) -> None:
+def _decide(claim: AgencyClaim, status: str, kind: str, actor, note: str) -> AgencyClaim:
+    """Record the decision on a locked claim, log it, and tell the claimant once it commits."""
     claim.status = status
     claim.note = note
     claim.decided_by = actor
     claim.decided_at = timezone.now()
     claim.save(update_fields=["status", "note", "decided_by", "decided_at", "updated_at"])
+    _log(kind, actor=actor, claim=claim, note=note)
+    _tell_claimant(claim)
+    return claim
 
 
 # --- E-mail ----------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.claim_domains import domain_match
-from agencies.claims import claim_decision_message
+from agencies.claims import claim_decision_message, representative_engagements_hold
 from agencies.models import (
     OPEN_CLAIM_STATUSES,
     Agency,
@@ -49,7 +49,6 @@ from agencies.models import (
 from agencies.scores import scores_mark_stale
 from agencyrank.page_cache import public_data_changed
 from reviews.models import Engagement, Event, ModerationAction, ModerationActionKind, Review
-from reviews.risk import Signal, in_order, risk_level
 
 logger = logging.getLogger(__name__)
 
@@ -290,40 +289,6 @@ def _claims_merge(source: Agency, target: Agency, actor) -> tuple[int, int, list
     return len(split.moving), len(split.closing), representatives
 
 
-def _hold_representatives_engagements(user_ids: list[int], target: Agency, actor) -> None:
-    """Hold the moved representatives' own engagements with the target, as approval does."""
-    if not user_ids:
-        return
-    engagements = list(
-        Engagement.objects.select_for_update()
-        .filter(
-            candidate_id__in=user_ids,
-            agency=target,
-            held_for_review=False,
-            excluded_from_scores=False,
-        )
-        .only("pk", "risk_signals", "risk_level", "held_for_review")
-        .order_by("pk")
-    )
-    for engagement in engagements:
-        signals = {*engagement.risk_signals, Signal.AGENCY_DOMAIN}
-        engagement.risk_signals = in_order(signals)
-        engagement.risk_level = risk_level(signals)
-        engagement.held_for_review = True
-    Engagement.objects.bulk_update(engagements, ["risk_signals", "risk_level", "held_for_review"])
-    now = timezone.now()
-    ModerationAction.objects.bulk_create(
-        ModerationAction(
-            action=ModerationActionKind.ENGAGEMENT_HELD,
-            actor=actor,
-            engagement=engagement,
-            agency=target,
-            created_at=now,
-        )
-        for engagement in engagements
-    )
-
-
 @transaction.atomic
 def agencies_merge(*, source: Agency, target: Agency, actor, note: str = "") -> MergeSummary:
     """Merge the duplicate ``source`` into ``target`` by the module's rules; what moved.
@@ -348,7 +313,7 @@ def agencies_merge(*, source: Agency, target: Agency, actor, note: str = "") -> 
     engagements = Engagement.objects.filter(agency=source).update(agency=target, updated_at=now)
     # PostgreSQL has already moved the events (ON UPDATE CASCADE); other databases need this.
     Event.objects.filter(agency=source).update(agency=target)
-    _hold_representatives_engagements(representatives, target, actor)
+    representative_engagements_hold(user_ids=representatives, agency_id=target.pk, actor=actor)
     duplicates = Agency.objects.filter(merged_into=source).update(
         merged_into=target, updated_at=now
     )

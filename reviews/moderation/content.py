@@ -72,81 +72,83 @@ def review_approve(*, review: Review, actor, note: str = "") -> Review:
     return published
 
 
-def _review_change(review: Review, *, to_status: str, actor, reason: str, note: str) -> None:
+def _review_take_down(
+    review: Review, from_status: str, to_status: str, kind: str, *, actor, reason, note, report
+) -> Review:
+    """Move ``review`` on from ``from_status`` with a reason, logged; the author is told why."""
+    check_reason(reason)
+    note = check_note(note)
+    locked = _locked_review(review)
+    if locked.status != from_status:
+        raise already_decided()
     ReviewStatusChange.objects.create(
-        review=review,
-        from_status=review.status,
+        review=locked,
+        from_status=locked.status,
         to_status=to_status,
         reason=reason,
         note=note,
         actor=actor,
     )
-    review.status = to_status
-    review.save(update_fields=["status", "updated_at"])
-    scores_mark_stale(agency_ids=[review.engagement.agency_id])
-
-
-def _tell_author(review: Review, *, outcome: str, reason: str, note: str) -> None:
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    scores_mark_stale(agency_ids=[locked.engagement.agency_id])
+    log_action(
+        kind,
+        actor=actor,
+        review=locked,
+        engagement=locked.engagement,
+        agency_id=locked.engagement.agency_id,
+        report=report,
+        reason=reason,
+        note=note,
+    )
+    if from_status == ReviewStatus.PUBLISHED:
+        # Only a published review was on the public pages.
+        public_data_changed()
     send_on_commit(
         decision_message(
             Decision(
-                to=author_email(review),
-                agency=review.engagement.agency.name,
+                to=author_email(locked),
+                agency=locked.engagement.agency.name,
                 what="review",
-                outcome=outcome,
+                outcome=to_status,  # "rejected" or "removed", as the message expects
                 reason=reason,
                 note=note,
-                written_on=review.submitted_at,
+                written_on=locked.submitted_at,
             )
         )
     )
+    return locked
 
 
 @transaction.atomic
 def review_reject(*, review: Review, actor, reason: str, note: str = "", report=None) -> Review:
     """Refuse a pending review with a reason; the author is told why once it commits."""
-    check_reason(reason)
-    note = check_note(note)
-    locked = _locked_review(review)
-    if locked.status != ReviewStatus.PENDING:
-        raise already_decided()
-    _review_change(locked, to_status=ReviewStatus.REJECTED, actor=actor, reason=reason, note=note)
-    log_action(
+    return _review_take_down(
+        review,
+        ReviewStatus.PENDING,
+        ReviewStatus.REJECTED,
         ModerationActionKind.REVIEW_REJECTED,
         actor=actor,
-        review=locked,
-        engagement=locked.engagement,
-        agency_id=locked.engagement.agency_id,
-        report=report,
         reason=reason,
         note=note,
+        report=report,
     )
-    _tell_author(locked, outcome="rejected", reason=reason, note=note)
-    return locked
 
 
 @transaction.atomic
 def review_remove(*, review: Review, actor, reason: str, note: str = "", report=None) -> Review:
     """Take a published review down with a reason; the author is told why once it commits."""
-    check_reason(reason)
-    note = check_note(note)
-    locked = _locked_review(review)
-    if locked.status != ReviewStatus.PUBLISHED:
-        raise already_decided()
-    _review_change(locked, to_status=ReviewStatus.REMOVED, actor=actor, reason=reason, note=note)
-    log_action(
+    return _review_take_down(
+        review,
+        ReviewStatus.PUBLISHED,
+        ReviewStatus.REMOVED,
         ModerationActionKind.REVIEW_REMOVED,
         actor=actor,
-        review=locked,
-        engagement=locked.engagement,
-        agency_id=locked.engagement.agency_id,
-        report=report,
         reason=reason,
         note=note,
+        report=report,
     )
-    public_data_changed()
-    _tell_author(locked, outcome="removed", reason=reason, note=note)
-    return locked
 
 
 @transaction.atomic

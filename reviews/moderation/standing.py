@@ -14,26 +14,28 @@ from agencyrank.page_cache import public_data_changed
 from reviews.models import Engagement, ModerationAction, ModerationActionKind
 from reviews.moderation.common import already_decided, check_note, check_reason, log_action
 
+
+def _flags_set(locked, changes: dict[str, object], also_save: list[str] | None = None) -> None:
+    """Apply and save ``changes``; refused when the first of them already holds."""
+    field, value = next(iter(changes.items()))
+    if getattr(locked, field) == value:
+        raise already_decided()
+    for name, new in changes.items():
+        setattr(locked, name, new)
+    locked.save(update_fields=[*changes, *(also_save or [])])
+
+
 # --- Engagements -----------------------------------------------------------------------------
 
 
-def _locked_engagement(engagement: Engagement) -> Engagement:
-    return Engagement.objects.select_for_update().get(pk=engagement.pk)
-
-
-@transaction.atomic
-def engagement_exclude(*, engagement: Engagement, actor, reason: str, note: str = "") -> Engagement:
-    """Exclude an engagement from scores (held or not) with a reason; the score follows."""
-    check_reason(reason)
-    note = check_note(note)
-    locked = _locked_engagement(engagement)
-    if locked.excluded_from_scores:
-        raise already_decided()
-    locked.excluded_from_scores = True
-    locked.held_for_review = False
-    locked.save(update_fields=["excluded_from_scores", "held_for_review", "updated_at"])
+def _engagement_set(
+    engagement: Engagement, *, actor, kind: str, changes: dict[str, bool], reason="", note=""
+) -> Engagement:
+    """Lock, apply ``changes`` (see ``_flags_set``), log ``kind`` and mark the agency stale."""
+    locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    _flags_set(locked, changes, also_save=["updated_at"])
     log_action(
-        ModerationActionKind.ENGAGEMENT_EXCLUDED,
+        kind,
         actor=actor,
         engagement=locked,
         agency_id=locked.agency_id,
@@ -45,43 +47,41 @@ def engagement_exclude(*, engagement: Engagement, actor, reason: str, note: str 
 
 
 @transaction.atomic
+def engagement_exclude(*, engagement: Engagement, actor, reason: str, note: str = "") -> Engagement:
+    """Exclude an engagement from scores (held or not) with a reason; the score follows."""
+    check_reason(reason)
+    return _engagement_set(
+        engagement,
+        actor=actor,
+        kind=ModerationActionKind.ENGAGEMENT_EXCLUDED,
+        changes={"excluded_from_scores": True, "held_for_review": False},
+        reason=reason,
+        note=check_note(note),
+    )
+
+
+@transaction.atomic
 def engagement_include(*, engagement: Engagement, actor, note: str = "") -> Engagement:
     """Count an excluded engagement again (a mistaken exclusion); the score follows."""
-    note = check_note(note)
-    locked = _locked_engagement(engagement)
-    if not locked.excluded_from_scores:
-        raise already_decided()
-    locked.excluded_from_scores = False
-    locked.save(update_fields=["excluded_from_scores", "updated_at"])
-    log_action(
-        ModerationActionKind.ENGAGEMENT_INCLUDED,
+    return _engagement_set(
+        engagement,
         actor=actor,
-        engagement=locked,
-        agency_id=locked.agency_id,
-        note=note,
+        kind=ModerationActionKind.ENGAGEMENT_INCLUDED,
+        changes={"excluded_from_scores": False},
+        note=check_note(note),
     )
-    scores_mark_stale(agency_ids=[locked.agency_id])
-    return locked
 
 
 @transaction.atomic
 def engagement_hold_clear(*, engagement: Engagement, actor, note: str = "") -> Engagement:
     """Let a held engagement count: a moderator found it genuine; the score follows."""
-    note = check_note(note)
-    locked = _locked_engagement(engagement)
-    if not locked.held_for_review:
-        raise already_decided()
-    locked.held_for_review = False
-    locked.save(update_fields=["held_for_review", "updated_at"])
-    log_action(
-        ModerationActionKind.HOLD_CLEARED,
+    return _engagement_set(
+        engagement,
         actor=actor,
-        engagement=locked,
-        agency_id=locked.agency_id,
-        note=note,
+        kind=ModerationActionKind.HOLD_CLEARED,
+        changes={"held_for_review": False},
+        note=check_note(note),
     )
-    scores_mark_stale(agency_ids=[locked.agency_id])
-    return locked
 
 
 @transaction.atomic
@@ -134,10 +134,7 @@ def agency_score_release(*, agency: Agency, actor, note: str = "") -> Agency:
     """Unfreeze an agency's public score; it is recomputed from what counts now."""
     note = check_note(note)
     locked = Agency.objects.select_for_update().get(pk=agency.pk)
-    if locked.score_frozen_at is None:
-        raise already_decided()
-    locked.score_frozen_at = None
-    locked.save(update_fields=["score_frozen_at", "updated_at"])
+    _flags_set(locked, {"score_frozen_at": None}, also_save=["updated_at"])
     log_action(ModerationActionKind.SCORE_RELEASED, actor=actor, agency=locked, note=note)
     scores_mark_stale(agency_ids=[locked.pk])
     public_data_changed()
@@ -145,10 +142,6 @@ def agency_score_release(*, agency: Agency, actor, note: str = "") -> Agency:
 
 
 # --- Accounts --------------------------------------------------------------------------------
-
-
-def _locked_account(account):
-    return type(account).objects.select_for_update().get(pk=account.pk)
 
 
 def _agencies_of(account) -> list[int]:
@@ -165,40 +158,44 @@ def _check_not_staff(account) -> None:
         )
 
 
+def _account_set(
+    account, *, actor, kind: str, changes: dict[str, bool], reason="", note="", staff_ok=True
+):
+    """Lock, apply ``changes`` (see ``_flags_set``), log ``kind``, mark its agencies stale."""
+    locked = type(account).objects.select_for_update().get(pk=account.pk)
+    if not staff_ok:
+        _check_not_staff(locked)
+    _flags_set(locked, changes)
+    log_action(kind, actor=actor, account=locked, reason=reason, note=note)
+    scores_mark_stale(agency_ids=_agencies_of(locked))
+    return locked
+
+
 @transaction.atomic
 def account_exclude(*, account, actor, reason: str, note: str = ""):
     """Stop counting everything an account logs; every agency it logged is rescored."""
     check_reason(reason)
-    note = check_note(note)
-    locked = _locked_account(account)
-    _check_not_staff(locked)
-    if locked.excluded_from_scores:
-        raise already_decided()
-    locked.excluded_from_scores = True
-    locked.save(update_fields=["excluded_from_scores"])
-    log_action(
-        ModerationActionKind.ACCOUNT_EXCLUDED,
+    return _account_set(
+        account,
         actor=actor,
-        account=locked,
+        kind=ModerationActionKind.ACCOUNT_EXCLUDED,
+        changes={"excluded_from_scores": True},
         reason=reason,
-        note=note,
+        note=check_note(note),
+        staff_ok=False,
     )
-    scores_mark_stale(agency_ids=_agencies_of(locked))
-    return locked
 
 
 @transaction.atomic
 def account_include(*, account, actor, note: str = ""):
     """Count an excluded account's logs again; every agency it logged is rescored."""
-    note = check_note(note)
-    locked = _locked_account(account)
-    if not locked.excluded_from_scores:
-        raise already_decided()
-    locked.excluded_from_scores = False
-    locked.save(update_fields=["excluded_from_scores"])
-    log_action(ModerationActionKind.ACCOUNT_INCLUDED, actor=actor, account=locked, note=note)
-    scores_mark_stale(agency_ids=_agencies_of(locked))
-    return locked
+    return _account_set(
+        account,
+        actor=actor,
+        kind=ModerationActionKind.ACCOUNT_INCLUDED,
+        changes={"excluded_from_scores": False},
+        note=check_note(note),
+    )
 
 
 @transaction.atomic
@@ -209,35 +206,24 @@ def account_suspend(*, account, actor, reason: str, note: str = ""):
     its open sessions end at their next request. Lifting it makes the account active again.
     """
     check_reason(reason)
-    note = check_note(note)
-    locked = _locked_account(account)
-    _check_not_staff(locked)
-    if locked.is_suspended:
-        raise already_decided()
-    locked.is_suspended = True
-    locked.is_active = False
-    locked.save(update_fields=["is_suspended", "is_active"])
-    log_action(
-        ModerationActionKind.ACCOUNT_SUSPENDED,
+    return _account_set(
+        account,
         actor=actor,
-        account=locked,
+        kind=ModerationActionKind.ACCOUNT_SUSPENDED,
+        changes={"is_suspended": True, "is_active": False},
         reason=reason,
-        note=note,
+        note=check_note(note),
+        staff_ok=False,
     )
-    scores_mark_stale(agency_ids=_agencies_of(locked))
-    return locked
 
 
 @transaction.atomic
 def account_unsuspend(*, account, actor, note: str = ""):
     """Lift a suspension: the account can sign in again and its logs count again."""
-    note = check_note(note)
-    locked = _locked_account(account)
-    if not locked.is_suspended:
-        raise already_decided()
-    locked.is_suspended = False
-    locked.is_active = True
-    locked.save(update_fields=["is_suspended", "is_active"])
-    log_action(ModerationActionKind.ACCOUNT_UNSUSPENDED, actor=actor, account=locked, note=note)
-    scores_mark_stale(agency_ids=_agencies_of(locked))
-    return locked
+    return _account_set(
+        account,
+        actor=actor,
+        kind=ModerationActionKind.ACCOUNT_UNSUSPENDED,
+        changes={"is_suspended": False, "is_active": True},
+        note=check_note(note),
+    )

@@ -2,24 +2,16 @@
 the author was told why, and find the decision in the moderation log."""
 
 import datetime
-import time
 
 import pytest
-from allauth.mfa import app_settings
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from reviews.event_kinds import Kind
 from reviews.models import ModerationAction, Review, ReviewStatus
-from reviews.moderation import moderator_grant
 from reviews.services import engagement_create, event_create, review_submit
+from tests.browser.signing_in import moderator_with_app, sign_in_with_code
 from tests.factories import make_agency, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,12 +28,6 @@ NOTE = "Please describe what happened without anyone's phone number."
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
-
-
-def current_code(secret: str) -> str:
-    """What an authenticator app shows for ``secret`` right now."""
-    counter = int(time.time()) // app_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 @pytest.fixture
@@ -70,21 +56,11 @@ def pending_review() -> Review:
 @pytest.fixture
 def moderator_secret() -> str:
     """A moderator with an authenticator app, as every staff page requires; its secret."""
-    moderator = make_user(email=MODERATOR_EMAIL, password=PASSWORD)
-    moderator_grant(user=moderator)
-    secret = generate_totp_secret()
-    TOTP.activate(moderator, secret)
-    return secret
+    return moderator_with_app(email=MODERATOR_EMAIL, password=PASSWORD)
 
 
 def sign_in_with_a_code(page: Page, base: str, secret: str) -> None:
-    page.goto(f"{base}/accounts/login/?next=/moderation/")
-    page.get_by_label("Email:").fill(MODERATOR_EMAIL)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
-    page.locator("input[name=code]").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    sign_in_with_code(page, base, MODERATOR_EMAIL, PASSWORD, secret, "/moderation/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderation queue")
 
 

@@ -8,16 +8,8 @@ representative sees the outcome. Nobody's identity as a candidate shows at any s
 """
 
 import datetime
-import time
 
 import pytest
-from allauth.mfa import app_settings
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
@@ -26,6 +18,7 @@ from agencies.models import AgencyClaim, ClaimStatus
 from reviews.models import AgencyReply, Report, ReportKind, Review, ReviewStatus
 from reviews.moderation import moderator_grant, review_approve
 from reviews.services import engagement_create, event_create, review_submit
+from tests.browser.signing_in import moderator_with_app, sign_in, sign_in_with_code
 from tests.factories import make_agency, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,12 +34,6 @@ REPLY = "We are sorry for the wait. Every candidate now hears from us within a w
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
-
-
-def current_code(secret: str) -> str:
-    """What an authenticator app shows for ``secret`` right now."""
-    counter = int(time.time()) // app_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 @pytest.fixture
@@ -79,11 +66,7 @@ def agency_with_reviews():
 
 @pytest.fixture
 def moderator_secret() -> str:
-    moderator = make_user(email=MODERATOR_EMAIL, password=PASSWORD)
-    moderator_grant(user=moderator)
-    secret = generate_totp_secret()
-    TOTP.activate(moderator, secret)
-    return secret
+    return moderator_with_app(email=MODERATOR_EMAIL, password=PASSWORD)
 
 
 @pytest.fixture
@@ -100,19 +83,9 @@ def other_browser(browser: Browser):
         context.close()
 
 
-def sign_in(page: Page, base: str, email: str, next_path: str = "/") -> None:
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.get_by_label("Email:").fill(email)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
 def sign_in_as_moderator(page: Page, base: str, secret: str) -> None:
     """Sign the moderator in with a code, landing on the claims page."""
-    sign_in(page, base, MODERATOR_EMAIL, "/moderation/claims/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
-    page.locator("input[name=code]").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    sign_in_with_code(page, base, MODERATOR_EMAIL, PASSWORD, secret, "/moderation/claims/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Agency claims")
 
 
@@ -124,7 +97,7 @@ def test_a_representative_claims_the_agency_replies_to_a_review_and_disputes_ano
     make_user(email=REPRESENTATIVE_EMAIL, password=PASSWORD)
 
     # The representative signs in and claims the agency from its public page.
-    sign_in(page, base, REPRESENTATIVE_EMAIL)
+    sign_in(page, base, REPRESENTATIVE_EMAIL, PASSWORD)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.goto(f"{base}/agencies/{agency.slug}/")
     page.get_by_role("link", name="Claim this agency").click()
