@@ -154,17 +154,50 @@ class AgencyFilterSerializer(serializers.Serializer):
 # --- Reads ------------------------------------------------------------------------------
 
 
-def _public_agencies() -> QuerySet[Agency]:
-    """Listed agencies with their score row joined and specialties prefetched (two queries)."""
-    return Agency.objects.listed().select_related("score").prefetch_related(_SPECIALTIES)
-
-
 _SPECIALTIES = Prefetch("specialties", queryset=Specialty.objects.order_by("code"))
 
 
-def filtered_agencies(filters: dict) -> QuerySet[Agency]:
-    """The listed agencies that match validated ``filters``, in the order asked for."""
-    agencies = _public_agencies()
+# What the list reads of each agency and its score row: not the evidence JSON, which is
+# most of the score table's bytes and which the API never shows.
+_METRICS = list(MetricsSerializer._declared_fields)
+_SCORE_COLUMNS = [
+    "score",
+    "score_low",
+    "score_high",
+    "rank",
+    "engagements",
+    *_METRICS,
+    "flag_ghosting",
+    "flag_cv_harvesting",
+    "flag_salary_fishing",
+    "rating",
+    "updated_at",
+]
+_LIST_COLUMNS = ["pk", "slug", "name", "country", "city"] + [
+    f"score__{column}" for column in _SCORE_COLUMNS
+]
+
+
+def filtered_agency_rows(filters: dict) -> QuerySet:
+    """The listed agencies matching validated ``filters`` in the order asked for, as dicts of
+    the columns the list shows; one query."""
+    return _filtered(Agency.objects.listed(), filters).values(*_LIST_COLUMNS)
+
+
+def specialty_codes(agency_ids: list[int]) -> dict[int, list[str]]:
+    """Agency id → its specialty codes in alphabetical order; one query."""
+    rows = (
+        Agency.specialties.through.objects.filter(agency_id__in=agency_ids)
+        .order_by("specialty__code")
+        .values_list("agency_id", "specialty__code")
+    )
+    codes: dict[int, list[str]] = {agency_id: [] for agency_id in agency_ids}
+    for agency_id, code in rows:
+        codes[agency_id].append(code)
+    return codes
+
+
+def _filtered(agencies: QuerySet[Agency], filters: dict) -> QuerySet[Agency]:
     if "country" in filters:
         agencies = agencies.filter(country=filters["country"])
     if filters.get("city"):
@@ -212,6 +245,41 @@ def agency_at(slug: str) -> Agency:
     return agency
 
 
+_UPDATED_AT = serializers.DateTimeField()
+_FLAGS = (
+    ("ghosting", "score__flag_ghosting"),
+    ("cv_harvesting", "score__flag_cv_harvesting"),
+    ("salary_fishing", "score__flag_salary_fishing"),
+)
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _agency_dict(row: dict, specialties: list[str]) -> dict:
+    """One ``filtered_agency_rows`` row as AgencySerializer shows an agency."""
+    updated_at = row["score__updated_at"]
+    rank = row["score__rank"]
+    return {
+        "slug": row["slug"],
+        "name": row["name"],
+        "country": row["country"],
+        "city": row["city"],
+        "specialties": specialties,
+        "score": _float(row["score__score"]),
+        "score_low": _float(row["score__score_low"]),
+        "score_high": _float(row["score__score_high"]),
+        "rank": None if rank is None else int(rank),
+        # An agency without a score row yet counts no engagement, as AgencySerializer says.
+        "engagements": int(row["score__engagements"] or 0),
+        "metrics": {name: _float(row[f"score__{name}"]) for name in _METRICS},
+        "flags": [name for name, column in _FLAGS if row[column]],
+        "rating": _float(row["score__rating"]),
+        "updated_at": None if updated_at is None else _UPDATED_AT.to_representation(updated_at),
+    }
+
+
 # --- Views ------------------------------------------------------------------------------
 
 
@@ -236,12 +304,19 @@ class AgencyList(ListAPIView, _PublicView):
     serializer_class = AgencySerializer
     pagination_class = AgencyPagination
 
-    def get_queryset(self) -> QuerySet[Agency]:
+    def get_queryset(self) -> QuerySet:
         # A plain dict, not the QueryDict: DRF treats a blank form value as absent, and
         # "?country=" is a mistake the client should hear about.
         filters = AgencyFilterSerializer(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
-        return filtered_agencies(filters.validated_data)
+        return filtered_agency_rows(filters.validated_data)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        # Plain dicts built from the rows: AgencySerializer's output, field for field, at a
+        # fraction of its cost per agency (it stays the documented schema).
+        rows = self.paginate_queryset(self.get_queryset())
+        codes = specialty_codes([row["pk"] for row in rows])
+        return self.get_paginated_response([_agency_dict(row, codes[row["pk"]]) for row in rows])
 
     @extend_schema(
         operation_id="agencies_list",

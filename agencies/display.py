@@ -6,11 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agencies.models import AgencyScore, ScoreSnapshot
 from agencies.scoring import DEFAULT_CONFIG
+from reviews.models import RATING_FIELDS
 
 
 @dataclass(frozen=True)
@@ -212,6 +219,8 @@ class TrendPoint:
     high: int
     x: float
     y: float
+    month_name: str = ""  # "March 2026", for the table
+    range_label: str = ""  # the score and its range in words, for the table
 
 
 @dataclass(frozen=True)
@@ -255,6 +264,9 @@ def trend_chart(snapshots: Sequence[ScoreSnapshot]) -> TrendChart | None:
                 high=round(high),
                 x=round(CHART_LEFT + index * step, 1),
                 y=y_of(snapshot.score),
+                month_name=date_format(snapshot.month, "F Y"),
+                range_label=_("%(score)s (%(low)s–%(high)s)")  # noqa: RUF001 (en dash)
+                % {"score": round(snapshot.score), "low": round(low), "high": round(high)},
             )
         )
     upper = [f"{p.x},{y_of(p.high)}" for p in points]
@@ -282,6 +294,7 @@ class ReplyTimeBar:
     middle: float  # vertical middle of the row, for its labels
     width: float
     value_x: float  # where the count is written, just after the bar
+    value_label: str = ""  # "12 (40%)", written after the bar
 
 
 @dataclass(frozen=True)
@@ -351,6 +364,8 @@ def reply_time_chart(evidence: Mapping[str, Any] | None) -> ReplyTimeChart | Non
                 middle=top + BARS_ROW / 2,
                 width=width,
                 value_x=round(BARS_LEFT + width + 6, 1),
+                value_label=_("%(count)s (%(percent)s%%)")
+                % {"count": count, "percent": _percent(count, total)},
             )
         )
     return ReplyTimeChart(
@@ -362,3 +377,56 @@ def reply_time_chart(evidence: Mapping[str, Any] | None) -> ReplyTimeChart | Non
         bar_left=BARS_LEFT,
         bar_height=BARS_HEIGHT,
     )
+
+
+@dataclass(frozen=True)
+class ReviewCard:
+    """One published review as the agency page shows it, with its agency reply if shown."""
+
+    pk: int
+    meta: SafeString  # "March 2026 · rated 4.5 / 5"
+    text: str
+    report_url: str
+    reply_text: str | None  # None when there is no reply or it was removed
+    reply_report_url: str | None
+
+
+def _url_with_pk(name: str):
+    """A function giving the URL named ``name`` for a pk: one reverse per page, not per row."""
+    # Reversing once with a placeholder pk and substituting keeps the URLconf the only place
+    # that spells these addresses.
+    base = reverse(name, kwargs={"pk": 0})
+    head, _zero, tail = base.rpartition("/0/")
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+def review_cards(reviews: Sequence[Mapping[str, Any]]) -> list[ReviewCard]:
+    """``reviews`` (rows of ``published_reviews``) with their words, dates and links made."""
+    review_url = _url_with_pk("reports:review")
+    reply_url = _url_with_pk("reports:reply")
+    meta = _("%(month)s · rated %(rating)s / 5")
+    # Reviews share few months and few average ratings (quarter steps): format each once.
+    months: dict[tuple[int, int], str] = {}
+    ratings: dict[float, str] = {}
+    cards = []
+    for review in reviews:
+        published = localtime(review["published_at"])
+        month = (published.year, published.month)
+        if month not in months:
+            months[month] = conditional_escape(date_format(published, "F Y"))
+        rating = sum(review[name] for name in RATING_FIELDS) / len(RATING_FIELDS)
+        if rating not in ratings:
+            ratings[rating] = conditional_escape(floatformat(rating, 1))
+        values = {"month": months[month], "rating": ratings[rating]}
+        shown = review["reply_pk"] is not None and review["reply_removed_at"] is None
+        cards.append(
+            ReviewCard(
+                pk=review["pk"],
+                meta=mark_safe(meta % values),  # noqa: S308 - the values are escaped
+                text=review["text"],
+                report_url=review_url(review["pk"]),
+                reply_text=review["reply_text"] if shown else None,
+                reply_report_url=reply_url(review["reply_pk"]) if shown else None,
+            )
+        )
+    return cards

@@ -1,10 +1,13 @@
 """Forms for the public agency pages."""
 
 from django import forms
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from agencies.models import MARK_NOTE_MAX_LENGTH, MarkVerdict, SpecialtyCode
+from agencies.ranking_rows import country_names
 
 # The orders the ranking offers; the first is the default.
 SORT_CHOICES = [
@@ -19,18 +22,65 @@ SORT_CHOICES = [
 MAX_MIN_EVIDENCE = 1_000_000
 
 
+# Rendered options of the ranking's selects by (field name, language); see RankingSelect.
+_ranking_select_options: dict[tuple[str, str], str] = {}
+
+
+class RankingSelect(forms.Select):
+    """A ranking filter's select, its options rendered once per language.
+
+    The ranking's choices change only with the language, and rendering some 250 country
+    options through the widget templates on every request cost a quarter of the page's time.
+    The markup is the same as Django's Select renders: the first option whose value is the
+    field's value is marked selected.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        key = (name, get_language() or "")
+        options = _ranking_select_options.get(key)
+        if options is None:
+            options = _ranking_select_options[key] = "".join(
+                f'\n  <option value="{conditional_escape(str(option_value))}">'
+                f"{conditional_escape(str(label))}</option>\n"
+                for option_value, label in self.choices
+            )
+        unmarked = f'<option value="{conditional_escape(self.format_value(value)[0])}">'
+        options = options.replace(unmarked, f"{unmarked[:-1]} selected>", 1)
+        final_attrs = "".join(
+            f" {attr}" if setting is True else f' {attr}="{conditional_escape(str(setting))}"'
+            for attr, setting in self.build_attrs(self.attrs, attrs).items()
+            if setting is not False
+        )
+        # Every name, value and label above is escaped.
+        html = f'<select name="{conditional_escape(name)}"{final_attrs}>{options}\n</select>'
+        return mark_safe(html)  # noqa: S308
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    # Called whenever the choices are read, so that names follow the active language.
+    return [("", _("Any country")), *country_names().items()]
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """A country among the ranking's choices, checked by code without listing every name."""
+
+    def valid_value(self, value) -> bool:
+        return str(value) in country_names()
+
+
 class RankingSearchForm(forms.Form):
     """The ranking's query string; a field with a bad value is shown as an error, not applied."""
 
     q = forms.CharField(label=_("Search by name or website"), max_length=100, required=False)
-    country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Any country"))]
+    country = CountryChoiceField(
+        label=_("Country"), required=False, choices=_country_choices, widget=RankingSelect
     )
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     specialty = forms.ChoiceField(
         label=_("Specialty"),
         required=False,
         choices=[("", _("Any specialty")), *SpecialtyCode.choices],
+        widget=RankingSelect,
     )
     min_evidence = forms.IntegerField(
         label=_("Minimum experiences counted"),
@@ -38,13 +88,10 @@ class RankingSearchForm(forms.Form):
         max_value=MAX_MIN_EVIDENCE,
         required=False,
     )
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=RankingSelect
+    )
     page = forms.IntegerField(min_value=1, required=False)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Country names follow the active language, so the choices are built per request.
-        self.fields["country"].choices = [("", _("Any country")), *countries]
 
     def filters(self) -> dict:
         """The valid filters, blank ones left out; call after ``is_valid()``."""

@@ -29,7 +29,7 @@ from django.utils import timezone
 from agencies.matching import domain_from_website, normalise_name
 from agencies.models import Agency, AgencyMark, ScoreSnapshot, Specialty
 from agencies.scoring import EventRow
-from reviews.models import Engagement, Event, Review, ReviewStatus
+from reviews.models import RATING_FIELDS, Engagement, Event, Review, ReviewStatus
 
 # Each sort of the ranking: its database ordering (best first, no value last).
 RANKING_ORDERS = {
@@ -41,6 +41,27 @@ RANKING_ORDERS = {
 }
 
 
+# What the ranking shows of each agency, read as plain values: the page prints them and never
+# needs the models (reading whole score rows, evidence JSON included, made every sort wider).
+RANKING_FIELDS = (
+    "pk",
+    "slug",
+    "name",
+    "country",
+    "city",
+    "score__rank",
+    "score__engagements",
+    "score__score",
+    "score__score_low",
+    "score__score_high",
+    "score__reply_rate",
+    "score__rating",
+    "score__flag_ghosting",
+    "score__flag_cv_harvesting",
+    "score__flag_salary_fishing",
+)
+
+
 def listed_agencies(
     *,
     search: str = "",
@@ -49,12 +70,12 @@ def listed_agencies(
     specialty: str = "",
     min_evidence: int | None = None,
     sort: str = "score",
-) -> QuerySet[Agency]:
+) -> QuerySet:
     """Listed agencies, ranked ones first in ``sort`` order, then those without a rank.
 
-    Each carries its score row (None before the first recompute) and its specialties; the
-    flag ``is_ranked`` tells the two groups apart. Two queries whatever the page size: the
-    agencies with their scores, and their specialties.
+    Rows are named tuples of RANKING_FIELDS (score fields None before the first recompute)
+    and ``is_ranked``, which tells the two groups apart. One query per slice; the page's
+    specialties come from ``agency_specialty_codes``.
     """
     agencies = Agency.objects.listed()
     if search:
@@ -74,17 +95,31 @@ def listed_agencies(
     if min_evidence:
         agencies = agencies.filter(score__engagements__gte=min_evidence)
     return (
-        agencies.select_related("score")
-        .annotate(
+        agencies.annotate(
             is_ranked=Case(
                 When(score__rank__isnull=False, then=True),
                 default=False,
                 output_field=BooleanField(),
             )
         )
-        .prefetch_related(Prefetch("specialties", queryset=Specialty.objects.order_by("code")))
         .order_by(F("is_ranked").desc(), *RANKING_ORDERS[sort], "name", "pk")
+        .values_list(*RANKING_FIELDS, "is_ranked", named=True)
     )
+
+
+def agency_specialty_codes(agency_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Agency id → its specialty codes in code order; one query (none for no agencies)."""
+    codes: dict[int, list[str]] = {}
+    if not agency_ids:
+        return codes
+    rows = (
+        Specialty.agencies.through.objects.filter(agency_id__in=list(agency_ids))
+        .order_by("specialty__code")
+        .values_list("agency_id", "specialty__code")
+    )
+    for agency_id, code in rows:
+        codes.setdefault(agency_id, []).append(code)
+    return codes
 
 
 AGENCY_SEARCH_LIMIT = 10
@@ -325,28 +360,25 @@ def public_agency(slug: str) -> Agency | None:
 PUBLIC_REVIEW_LIMIT = 50
 
 
-def published_reviews(agency: Agency, *, limit: int = PUBLIC_REVIEW_LIMIT) -> list[Review]:
-    """The agency's latest published reviews, each with its agency reply; one query.
+def published_reviews(agency: Agency, *, limit: int = PUBLIC_REVIEW_LIMIT) -> list[dict]:
+    """The agency's latest published reviews as dicts, each with its agency reply; one query.
 
-    Only what a public page may show is read: never the engagement's candidate.
+    Keys: pk, text, published_at, the four ``RATING_FIELDS``, and reply_pk, reply_text,
+    reply_removed_at (None without a reply). Only what a public page may show is read: never
+    the engagement's candidate.
     """
     return list(
         Review.objects.filter(status=ReviewStatus.PUBLISHED, engagement__agency=agency)
-        .select_related("agency_reply")
-        .only(
+        .order_by("-published_at", "-pk")
+        .values(
             "pk",
-            "rating_communication",
-            "rating_honesty",
-            "rating_feedback",
-            "rating_respect",
             "text",
             "published_at",
-            "agency_reply__id",
-            "agency_reply__text",
-            "agency_reply__review",
-            "agency_reply__removed_at",
-        )
-        .order_by("-published_at", "-pk")[:limit]
+            *RATING_FIELDS,
+            reply_pk=F("agency_reply__id"),
+            reply_text=F("agency_reply__text"),
+            reply_removed_at=F("agency_reply__removed_at"),
+        )[:limit]
     )
 
 

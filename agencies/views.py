@@ -7,20 +7,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from agencies.display import (
-    flag_badges,
     flag_rows,
     metric_rows,
     reply_time_chart,
+    review_cards,
     trend_chart,
 )
 from agencies.forms import SORT_CHOICES, RankingSearchForm
 from agencies.list_views import mark_panel_context
 from agencies.queries import (
+    agency_specialty_codes,
     listed_agencies,
     public_agency,
     published_reviews,
     score_snapshots,
 )
+from agencies.ranking_rows import ranking_rows
 from agencyrank.page_cache import cached_public_page
 from agencyrank.seo import absolute_url
 
@@ -60,6 +62,7 @@ def ranking(request):
     agencies = listed_agencies(**filters, sort=form.sort_key())
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    table = ranking_rows(rows, agency_specialty_codes([row.pk for row in rows]))
     # The page's query string without its page number, for links to other pages.
     query = request.GET.copy()
     query.pop("page", None)
@@ -69,9 +72,8 @@ def ranking(request):
         {
             "form": form,
             "page": page,
-            "ranked": [agency for agency in rows if agency.is_ranked],
-            "unranked": [agency for agency in rows if not agency.is_ranked],
-            "flag_badges": flag_badges(),
+            "ranked": table.ranked,
+            "unranked": table.unranked,
             "query": query.urlencode(),
             "filtered": bool(filters),
             "canonical_url": ranking_canonical_url(form, page.number),
@@ -100,7 +102,7 @@ def agency_detail(request, slug):
             "ranked": score is not None and score.rank is not None,
             "metrics": metric_rows(score),
             "flags": flag_rows(score),
-            "reviews": published_reviews(agency),
+            "reviews": review_cards(published_reviews(agency)),
             "trend": trend_chart(score_snapshots(agency)),
             "reply_times": reply_time_chart(score.evidence if score else None),
             **mark_panel,

@@ -403,3 +403,24 @@ def test_an_agency_without_an_answered_message_has_no_reply_time_chart(client, r
 def test_an_agency_never_scored_has_no_reply_time_chart(client):
     agency = make_agency(name="Unscored Agency")
     assert "reply-times-chart" not in client.get(f"/agencies/{agency.slug}/").content.decode()
+
+
+def test_the_charts_keep_svg_numbers_in_spanish(client):
+    agency = make_agency(name="Decimal Agency")
+    make_score(agency=agency, score=71.5, rank=1, engagements=9, reply_delays={"1": 3, "4": 1})
+    for month, score in ((8, 60.25), (9, 65.75)):
+        ScoreSnapshot.objects.create(
+            agency=agency,
+            month=datetime.date(2026, month, 1),
+            score=score,
+            score_low=score - 7.5,
+            score_high=score + 7.5,
+            engagements=9,
+        )
+    client.cookies["django_language"] = "es"
+    page = client.get(f"/agencies/{agency.slug}/").content.decode()
+    svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        # A decimal comma (cx="40,5") would make the browser drop the shape.
+        assert not re.search(r'="\d+,\d+"', svg)
