@@ -247,7 +247,7 @@ class Seed:
                 engagements.append(
                     f"{engagement_id}\t{rng.choice(ROLES)}\t\t{rng.choice(SOURCES)}\t"
                     f"{iso[timeline[0][0]]}\t{excluded}\t{now}\t{now}\t{agency}\t"
-                    f"{self.candidate()}\n"
+                    f"{self.candidate()}\t{NO_RISK}\n"
                 )
                 previous_day = -1
                 previous_seconds = -1
@@ -284,9 +284,13 @@ class Seed:
         ratings = "\t".join(str(rng.randint(1, 5)) for _ in range(4))
         return (
             f"{review_id}\t{engagement_id}\t{ratings}\tBench review text.\t{status}\t"
-            f"{now}\t{published}\t{now}\n"
+            f"{now}\t{published}\t{now}\t{REVIEW_NO_RISK}\n"
         )
 
+
+# Seeded rows went through no risk check: not held, no signal.
+NO_RISK = "f\t[]\tnone"
+REVIEW_NO_RISK = "[]\tnone"
 
 COLUMNS = {
     "accounts_user": "id, password, last_login, is_superuser, first_name, last_name, "
@@ -295,11 +299,13 @@ COLUMNS = {
     "agencies_agency": "id, name, slug, website, domain, name_key, country, city, is_active, "
     "created_at, updated_at, merged_into_id",
     "reviews_engagement": "id, role_title, reference, source, started_on, "
-    "excluded_from_scores, created_at, updated_at, agency_id, candidate_id",
+    "excluded_from_scores, created_at, updated_at, agency_id, candidate_id, "
+    "held_for_review, risk_signals, risk_level",
     "reviews_event": "id, kind, occurred_on, occurred_at, note, role_details_disclosed, "
     "created_at, updated_at, agency_id, engagement_id",
     "reviews_review": "id, engagement_id, rating_communication, rating_honesty, "
-    "rating_feedback, rating_respect, text, status, submitted_at, published_at, updated_at",
+    "rating_feedback, rating_respect, text, status, submitted_at, published_at, updated_at, "
+    "risk_signals, risk_level",
 }
 
 
