@@ -10,12 +10,12 @@ every client, inside the DRF views so that throttling still runs on each request
 
 Invalidation: one "public data generation" number lives in the cache. Every write that
 changes what the public pages show calls ``public_data_changed()``, which bumps the number
-at once and again when the transaction commits. Each entry carries the generation it was
-rendered at, and an entry from another generation is ignored. The bump on commit is the one
-that matters: a page rendered while the transaction was open shows the data before it, and
-must not outlive the commit. The bump at once lets the writing transaction itself (and a
-test, which never commits) read its own writes. The generation and the entry are read
-together, so a hit is one cache round trip and no database query.
+when the transaction commits (at once outside a transaction). Each entry carries the
+generation it was rendered at, and an entry from another generation is ignored. Bumping
+before the commit would be wasted: a page rendered while the transaction is still open shows
+the data before it, would be stored under the new number and outlive the commit. The
+generation and the entry are read together, so a hit is one cache round trip and no database
+query.
 
 With the default in-memory cache, every process keeps its own entries and generation: a
 change made in one process (a background worker) reaches the pages another serves only when
@@ -78,18 +78,18 @@ class _GenerationBump:
 
 
 def public_data_changed() -> None:
-    """Mark the public pages stale now and once the current transaction commits.
+    """Mark the public pages stale once the current transaction commits (at once outside one).
 
     Call it from any write to what a public page or the API shows. However often one
-    transaction calls it, it bumps once on commit. A cache outage while bumping is logged,
+    transaction calls it, it bumps once, on commit. A cache outage while bumping is logged,
     not raised: the write goes through, and entries expire on their own.
     """
-    _GenerationBump()()
-    if not connection.in_atomic_block or any(
+    if not connection.in_atomic_block:
+        _GenerationBump()()
+    elif not any(
         isinstance(callback, _GenerationBump) for _, callback, _ in connection.run_on_commit
     ):
-        return
-    transaction.on_commit(_GenerationBump())
+        transaction.on_commit(_GenerationBump())
 
 
 def _key(kind: str, *parts: str) -> str:

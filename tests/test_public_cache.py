@@ -171,6 +171,7 @@ def test_a_lifetime_of_zero_turns_the_cache_off(client, settings):
 # Invalidation: every write through our services and admin shows on the next visit
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_a_score_recomputed_through_the_service_shows_on_the_next_anonymous_visit(
     client, django_capture_on_commit_callbacks
 ):
@@ -187,6 +188,7 @@ def test_a_score_recomputed_through_the_service_shows_on_the_next_anonymous_visi
     assert "Replied within 14 days to 100% of candidates&#x27; messages" in after
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_new_ranks_show_on_the_cached_ranking(client, django_capture_on_commit_callbacks):
     first = make_agency(name="Was First")
     second = make_agency(name="Was Second")
@@ -201,6 +203,7 @@ def test_new_ranks_show_on_the_cached_ranking(client, django_capture_on_commit_c
     assert ranking.index("Was Second") < ranking.index("Was First")
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_a_monthly_snapshot_draws_the_trend_on_the_next_visit(
     client, django_capture_on_commit_callbacks
 ):
@@ -220,6 +223,7 @@ def test_a_new_agency_appears_in_the_cached_ranking(client, django_capture_on_co
     assert "Brand New Agency" in page(client, "/agencies/")
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_an_agency_edited_in_the_admin_shows_its_new_name(
     client, django_capture_on_commit_callbacks
 ):
@@ -245,6 +249,7 @@ def test_an_agency_edited_in_the_admin_shows_its_new_name(
     assert "Typo Recruiting" in page(client, url)
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_an_agency_reply_added_in_the_admin_shows_on_the_agency_page(
     client, django_capture_on_commit_callbacks
 ):
@@ -288,6 +293,7 @@ def test_the_api_serves_cached_data_without_a_query_but_still_throttles(
 
 
 @pytest.mark.parametrize("suffix", ["", "history/"])
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_the_api_shows_a_recomputed_score_at_once(
     client, suffix, django_capture_on_commit_callbacks
 ):
@@ -387,6 +393,7 @@ def test_concurrent_bumps_all_count(redis_url, settings):
     assert cache.get(GENERATION_KEY) == start + 200
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_with_redis_a_hit_costs_no_query_and_a_change_still_shows(
     client, redis_url, settings, django_assert_num_queries
 ):

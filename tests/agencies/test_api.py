@@ -288,6 +288,7 @@ def test_a_bad_filter_value_is_a_400_naming_the_parameter(client, query):
     assert set(response.json()) == set(query)
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_the_list_runs_the_same_queries_whatever_the_number_of_agencies(
     client, django_assert_num_queries
 ):

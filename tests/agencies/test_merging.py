@@ -187,6 +187,7 @@ def test_the_old_agency_page_and_api_address_redirect_permanently_to_the_agency_
     assert "ACME Talent Ltd" not in ranking
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_the_merge_reaches_cached_public_pages_at_once(
     client, settings, duplicate, kept, moderator
 ):

@@ -101,6 +101,7 @@ def test_a_representatives_reply_appears_under_the_review_on_the_public_page(
     assert "rep@acme-talent.example" not in page
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache is invalidated on commit
 def test_a_reply_refreshes_the_page_visitors_get_from_the_cache(
     client, representative, review, agency
 ):
