@@ -183,18 +183,23 @@ class Seed:
         self.today = dt.date.today()
         self.now = dt.datetime.now(dt.UTC).isoformat()
         first = self.today.toordinal() - HISTORY_DAYS - 200
+        # Accounts opened before their first event: past the new-account probation, so that
+        # every engagement of a verified, unsuspended, unexcluded candidate counts.
+        self.joined = dt.datetime.combine(
+            dt.date.fromordinal(first - 1), dt.time(), tzinfo=dt.UTC
+        ).isoformat()
         self.iso = {
             day: dt.date.fromordinal(day).isoformat()
             for day in range(first, self.today.toordinal() + 1)
         }
 
     def user_lines(self) -> Iterator[str]:
-        rng, now = self.rng, self.now
+        rng, joined = self.rng, self.joined
         for user in range(1, self.users + 1):
             suspended = "t" if rng.random() < 0.005 else "f"
             excluded = "t" if rng.random() < 0.005 else "f"
             yield (
-                f"{user}\t!\t\\N\tf\t\t\tf\tt\t{now}\tuser{user}@bench.example\t"
+                f"{user}\t!\t\\N\tf\t\t\tf\tt\t{joined}\tuser{user}@bench.example\t"
                 f"{suspended}\t{excluded}\n"
             )
 
