@@ -113,7 +113,15 @@ class Agency(models.Model):
             ),
             models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_empty"),
         ]
-        indexes = [models.Index(fields=["country", "city"], name="agency_country_city_idx")]
+        indexes = [
+            models.Index(fields=["country", "city"], name="agency_country_city_idx"),
+            # Counting the listed agencies, the ranking's first query, reads this index only.
+            models.Index(
+                fields=["id"],
+                name="agency_listed_idx",
+                condition=Q(is_active=True, merged_into__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -216,12 +224,34 @@ class AgencyScore(models.Model):
             *_rate_constraints(),
         ]
         indexes = [
-            # The ranking reads ranked agencies best first, ties broken by evidence.
+            # The API lists scored agencies best first, ties broken by evidence.
             models.Index(
                 F("score").desc(),
                 F("engagements").desc(),
                 name="agencyscore_ranking_idx",
                 condition=Q(score__isnull=False),
+            ),
+            # The ranking page reads ranked agencies in each of its orders (agencies/ranking.py)
+            # and stops after the page, instead of sorting every listed agency.
+            *(
+                models.Index(*order, name=name, condition=Q(rank__isnull=False))
+                for name, order in (
+                    (
+                        "agencyscore_rank_idx",
+                        (F("rank").asc(), F("engagements").desc(nulls_last=True)),
+                    ),
+                    ("agencyscore_reply_rate_idx", (F("reply_rate").desc(nulls_last=True),)),
+                    (
+                        "agencyscore_reply_days_idx",
+                        (F("median_reply_days").asc(nulls_last=True),),
+                    ),
+                    ("agencyscore_ghosting_idx", (F("ghosting_rate").asc(nulls_last=True),)),
+                    ("agencyscore_rating_idx", (F("rating").desc(nulls_last=True),)),
+                )
+            ),
+            # Counting the ranked ones among the listed: a merge of two index-only scans.
+            models.Index(
+                fields=["agency"], name="agencyscore_ranked_idx", condition=Q(rank__isnull=False)
             ),
         ]
 

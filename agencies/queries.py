@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
     Count,
     Exists,
@@ -30,97 +29,6 @@ from agencies.matching import domain_from_website, normalise_name
 from agencies.models import Agency, AgencyMark, ScoreSnapshot, Specialty
 from agencies.scoring import EventRow
 from reviews.models import RATING_FIELDS, Engagement, Event, Review, ReviewStatus
-
-# Each sort of the ranking: its database ordering (best first, no value last).
-RANKING_ORDERS = {
-    "score": [F("score__rank").asc(nulls_last=True), F("score__engagements").desc()],
-    "reply_rate": [F("score__reply_rate").desc(nulls_last=True)],
-    "median_reply_days": [F("score__median_reply_days").asc(nulls_last=True)],
-    "ghosting_rate": [F("score__ghosting_rate").asc(nulls_last=True)],
-    "rating": [F("score__rating").desc(nulls_last=True)],
-}
-
-
-# What the ranking shows of each agency, read as plain values: the page prints them and never
-# needs the models (reading whole score rows, evidence JSON included, made every sort wider).
-RANKING_FIELDS = (
-    "pk",
-    "slug",
-    "name",
-    "country",
-    "city",
-    "score__rank",
-    "score__engagements",
-    "score__score",
-    "score__score_low",
-    "score__score_high",
-    "score__reply_rate",
-    "score__rating",
-    "score__flag_ghosting",
-    "score__flag_cv_harvesting",
-    "score__flag_salary_fishing",
-)
-
-
-def listed_agencies(
-    *,
-    search: str = "",
-    country: str = "",
-    city: str = "",
-    specialty: str = "",
-    min_evidence: int | None = None,
-    sort: str = "score",
-) -> QuerySet:
-    """Listed agencies, ranked ones first in ``sort`` order, then those without a rank.
-
-    Rows are named tuples of RANKING_FIELDS (score fields None before the first recompute)
-    and ``is_ranked``, which tells the two groups apart. One query per slice; the page's
-    specialties come from ``agency_specialty_codes``.
-    """
-    agencies = Agency.objects.listed()
-    if search:
-        agencies = agencies.filter(Q(name__icontains=search) | Q(domain__icontains=search))
-    if country:
-        agencies = agencies.filter(country=country)
-    if city:
-        agencies = agencies.filter(city__iexact=city)
-    if specialty:
-        agencies = agencies.filter(
-            Exists(
-                Specialty.agencies.through.objects.filter(
-                    agency=OuterRef("pk"), specialty__code=specialty
-                )
-            )
-        )
-    if min_evidence:
-        agencies = agencies.filter(score__engagements__gte=min_evidence)
-    return (
-        agencies.annotate(
-            is_ranked=Case(
-                When(score__rank__isnull=False, then=True),
-                default=False,
-                output_field=BooleanField(),
-            )
-        )
-        .order_by(F("is_ranked").desc(), *RANKING_ORDERS[sort], "name", "pk")
-        .values_list(*RANKING_FIELDS, "is_ranked", named=True)
-    )
-
-
-def agency_specialty_codes(agency_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Agency id → its specialty codes in code order; one query (none for no agencies)."""
-    codes: dict[int, list[str]] = {}
-    if not agency_ids:
-        return codes
-    rows = (
-        Specialty.agencies.through.objects.filter(agency_id__in=list(agency_ids))
-        .order_by("specialty__code")
-        .values_list("agency_id", "specialty__code")
-    )
-    for agency_id, code in rows:
-        codes.setdefault(agency_id, []).append(code)
-    return codes
-
 
 AGENCY_SEARCH_LIMIT = 10
 

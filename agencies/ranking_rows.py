@@ -7,7 +7,7 @@ render them (agencies/_score.html, agencies/_flags.html) and as Django's floatfo
 widthratio would.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -108,11 +108,10 @@ class RankingRows:
     unranked: SafeString
 
 
-def ranking_rows(agencies: Iterable, specialty_codes: dict[int, Sequence[str]]) -> RankingRows:
-    """The table rows of ``listed_agencies`` rows, in their order, ranked ones apart.
+def ranking_rows(agencies: Iterable) -> RankingRows:
+    """The table rows of ``RankedAgencies`` rows, in their order, ranked ones apart.
 
-    ``specialty_codes`` maps agency id → its specialty codes, as ``agency_specialty_codes``
-    reads them. Cells read as the agency page words them: score with its range, reply rate
+    Cells read as the agency page words them: score with its range, reply rate
     as a percentage, rating out of five, flags as badges, "—" where there is no value.
     """
     country_name = country_names()
@@ -137,7 +136,9 @@ def ranking_rows(agencies: Iterable, specialty_codes: dict[int, Sequence[str]]) 
             "location": escape(f"{agency.city}, {country}" if agency.city else country),
             "specialties": escape(
                 ", ".join(
-                    specialty_name.get(code, code) for code in specialty_codes.get(agency.pk, ())
+                    specialty_name.get(code, code)
+                    for code in (agency.specialty_codes or "").split(",")
+                    if code
                 )
                 or NO_VALUE
             ),

@@ -16,12 +16,11 @@ from agencies.display import (
 from agencies.forms import SORT_CHOICES, RankingSearchForm
 from agencies.list_views import mark_panel_context
 from agencies.queries import (
-    agency_specialty_codes,
-    listed_agencies,
     public_agency,
     published_reviews,
     score_snapshots,
 )
+from agencies.ranking import RankedAgencies
 from agencies.ranking_rows import ranking_rows
 from agencyrank.page_cache import cached_public_page
 from agencyrank.seo import absolute_url
@@ -59,10 +58,9 @@ def ranking(request):
     form = RankingSearchForm(request.GET)
     form.is_valid()
     filters = form.filters()
-    agencies = listed_agencies(**filters, sort=form.sort_key())
+    agencies = RankedAgencies(**filters, sort=form.sort_key())
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    table = ranking_rows(rows, agency_specialty_codes([row.pk for row in rows]))
+    table = ranking_rows(page.object_list)
     # The page's query string without its page number, for links to other pages.
     query = request.GET.copy()
     query.pop("page", None)

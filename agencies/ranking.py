@@ -1,0 +1,167 @@
+"""Reads for the ranking page: listed agencies, ranked ones in the chosen order, then the rest.
+
+The ranking is paged 50 agencies at a time over some 10,000. Sorting every listed agency
+joined to its score row for each page cost 10 to 25 ms; reading ranked agencies from the score
+side instead walks one of the partial indexes on ranked score rows (agencies/models.py) and
+stops after the page, and agencies without a rank are read apart, only on the pages that
+reach them. The counts come first, in one query: the page's rows need to know where the
+ranked agencies end.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
+
+from agencies.models import Agency, Specialty
+
+# Each sort of the ranking: its database ordering (best first, no value last). Ranked
+# agencies are read through the index on the same columns (AgencyScore.Meta.indexes).
+RANKING_ORDERS = {
+    "score": [
+        F("score__rank").asc(nulls_last=True),
+        F("score__engagements").desc(nulls_last=True),
+    ],
+    "reply_rate": [F("score__reply_rate").desc(nulls_last=True)],
+    "median_reply_days": [F("score__median_reply_days").asc(nulls_last=True)],
+    "ghosting_rate": [F("score__ghosting_rate").asc(nulls_last=True)],
+    "rating": [F("score__rating").desc(nulls_last=True)],
+}
+
+# What the ranking shows of each agency, read as plain values: the page prints them and never
+# needs the models (reading whole score rows, evidence JSON included, made every sort wider).
+# Every sort's columns are among them: a page that holds both groups orders their union.
+RANKING_FIELDS = (
+    "pk",
+    "slug",
+    "name",
+    "country",
+    "city",
+    "score__rank",
+    "score__engagements",
+    "score__score",
+    "score__score_low",
+    "score__score_high",
+    "score__reply_rate",
+    "score__median_reply_days",
+    "score__ghosting_rate",
+    "score__rating",
+    "score__flag_ghosting",
+    "score__flag_cv_harvesting",
+    "score__flag_salary_fishing",
+)
+
+
+def _filtered(
+    *,
+    search: str = "",
+    country: str = "",
+    city: str = "",
+    specialty: str = "",
+    min_evidence: int | None = None,
+) -> QuerySet[Agency]:
+    agencies = Agency.objects.listed()
+    if search:
+        agencies = agencies.filter(Q(name__icontains=search) | Q(domain__icontains=search))
+    if country:
+        agencies = agencies.filter(country=country)
+    if city:
+        agencies = agencies.filter(city__iexact=city)
+    if specialty:
+        agencies = agencies.filter(
+            Exists(
+                Specialty.agencies.through.objects.filter(
+                    agency=OuterRef("pk"), specialty__code=specialty
+                )
+            )
+        )
+    if min_evidence:
+        agencies = agencies.filter(score__engagements__gte=min_evidence)
+    return agencies
+
+
+# Each row's specialty codes in code order, comma-separated (None without any): read with
+# the row, rather than as one more query for the page's agencies.
+_SPECIALTY_CODES = Subquery(
+    Specialty.agencies.through.objects.filter(agency=OuterRef("pk"))
+    .values("agency")
+    .annotate(codes=StringAgg("specialty__code", Value(","), order_by="specialty__code"))
+    .values("codes")
+)
+
+
+@dataclass(frozen=True)
+class RankingCounts:
+    """How many listed agencies match the filters, and how many of them hold a rank."""
+
+    listed: int
+    ranked: int
+
+
+class RankedAgencies:
+    """The listed agencies matching the filters, as Django's Paginator pages them.
+
+    Ranked agencies come first in ``sort`` order, then those without a rank in the same order
+    (ties by name, then id). Rows are named tuples of RANKING_FIELDS (score fields None before
+    the first recompute), ``is_ranked`` and ``specialty_codes`` (comma-separated, in code
+    order; None without any). ``count()`` is one query, and so is each slice,
+    wherever the page falls: on the page where ranked agencies end, both groups are read as
+    one ordered union.
+    """
+
+    def __init__(self, *, sort: str = "score", **filters) -> None:
+        self._agencies = _filtered(**filters)
+        self._order = [*RANKING_ORDERS[sort], "name", "pk"]
+        self._counts: RankingCounts | None = None
+
+    def counts(self) -> RankingCounts:
+        """Listed and ranked agencies matching the filters; one query, read once."""
+        if self._counts is None:
+            listed_sql, listed_params = (
+                self._agencies.order_by().values("pk").query.sql_with_params()
+            )
+            ranked_sql, ranked_params = (
+                self._ranked().order_by().values("pk").query.sql_with_params()
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT (SELECT COUNT(*) FROM ({listed_sql}) listed), "  # noqa: S608
+                    f"(SELECT COUNT(*) FROM ({ranked_sql}) ranked)",
+                    (*listed_params, *ranked_params),
+                )
+                listed, ranked = cursor.fetchone()
+            self._counts = RankingCounts(listed=listed, ranked=ranked)
+        return self._counts
+
+    def count(self) -> int:
+        return self.counts().listed
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _ranked(self) -> QuerySet[Agency]:
+        return self._agencies.filter(score__rank__isnull=False)
+
+    def _rows(self, agencies: QuerySet[Agency], *, ranked: bool) -> QuerySet:
+        return (
+            agencies.annotate(is_ranked=Value(ranked), specialty_codes=_SPECIALTY_CODES)
+            .order_by(*self._order)
+            .values_list(*RANKING_FIELDS, "is_ranked", "specialty_codes", named=True)
+        )
+
+    def __getitem__(self, window: slice) -> list:
+        start, stop = window.start or 0, window.stop
+        if window.step is not None or stop is None or start < 0 or stop < start:
+            raise TypeError("RankedAgencies takes slices [start:stop] only.")
+        ranked_count = self.counts().ranked
+        ranked = self._rows(self._ranked(), ranked=True)[start : min(stop, ranked_count)]
+        unranked = self._rows(self._agencies.filter(score__rank__isnull=True), ranked=False)[
+            max(start - ranked_count, 0) : max(stop - ranked_count, 0)
+        ]
+        if stop <= ranked_count:
+            return list(ranked)
+        if start >= ranked_count:
+            return list(unranked)
+        if not connection.features.supports_slicing_ordering_in_compound:
+            return [*ranked, *unranked]  # SQLite, the local default: two queries on one page
+        return list(ranked.union(unranked, all=True).order_by(F("is_ranked").desc(), *self._order))
