@@ -115,11 +115,17 @@ class Agency(models.Model):
         ]
         indexes = [
             models.Index(fields=["country", "city"], name="agency_country_city_idx"),
-            # Counting the listed agencies, the ranking's first query, reads this index only.
+            # Counting the listed agencies, the ranking's first query, reads this index only,
+            # and its ranked ones the unlisted agencies' (agencies/ranking.py).
             models.Index(
                 fields=["id"],
                 name="agency_listed_idx",
                 condition=Q(is_active=True, merged_into__isnull=True),
+            ),
+            models.Index(
+                fields=["id"],
+                name="agency_unlisted_idx",
+                condition=~Q(is_active=True, merged_into__isnull=True),
             ),
         ]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
 
-from agencies.models import Agency, Specialty
+from agencies.models import Agency, AgencyScore, Specialty
 
 # Each sort of the ranking: its database ordering (best first, no value last). Ranked
 # agencies are read through the index on the same columns (AgencyScore.Meta.indexes).
@@ -111,26 +111,29 @@ class RankedAgencies:
 
     def __init__(self, *, sort: str = "score", **filters) -> None:
         self._agencies = _filtered(**filters)
+        self._filtered = any(value not in ("", None, 0) for value in filters.values())
         self._order = [*RANKING_ORDERS[sort], "name", "pk"]
         self._counts: RankingCounts | None = None
 
     def counts(self) -> RankingCounts:
         """Listed and ranked agencies matching the filters; one query, read once."""
         if self._counts is None:
-            listed_sql, listed_params = (
-                self._agencies.order_by().values("pk").query.sql_with_params()
-            )
-            ranked_sql, ranked_params = (
-                self._ranked().order_by().values("pk").query.sql_with_params()
-            )
+            ranked = self._ranked()
+            if not self._filtered:
+                # Unfiltered, the most visited listing: every ranked score row less those of
+                # unlisted agencies (a few), rather than joining thousands of rows.
+                ranked = AgencyScore.objects.filter(rank__isnull=False)
+                unlisted = ranked.exclude(agency__is_active=True, agency__merged_into=None)
+            counted = [self._agencies, ranked, *([] if self._filtered else [unlisted])]
+            parts, params = [], []
+            for queryset in counted:
+                sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+                parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
+                params.extend(part_params)
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT (SELECT COUNT(*) FROM ({listed_sql}) listed), "  # noqa: S608
-                    f"(SELECT COUNT(*) FROM ({ranked_sql}) ranked)",
-                    (*listed_params, *ranked_params),
-                )
-                listed, ranked = cursor.fetchone()
-            self._counts = RankingCounts(listed=listed, ranked=ranked)
+                cursor.execute(f"SELECT {', '.join(parts)}", params)
+                listed, ranked_count, *unlisted_count = cursor.fetchone()
+            self._counts = RankingCounts(listed=listed, ranked=ranked_count - sum(unlisted_count))
         return self._counts
 
     def count(self) -> int:
