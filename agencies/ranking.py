@@ -80,12 +80,13 @@ def _filtered(
     return agencies
 
 
-# Each row's specialty codes in code order, comma-separated (None without any): read with
-# the row, rather than as one more query for the page's agencies.
+# Each row's specialty codes, comma-separated in no set order (None without any): read with
+# the row, rather than as one more query for the page's agencies. (SQLite before 3.44
+# cannot order inside an aggregate; the page sorts them.)
 _SPECIALTY_CODES = Subquery(
     Specialty.agencies.through.objects.filter(agency=OuterRef("pk"))
     .values("agency")
-    .annotate(codes=StringAgg("specialty__code", Value(","), order_by="specialty__code"))
+    .annotate(codes=StringAgg("specialty__code", Value(",")))
     .values("codes")
 )
 
@@ -103,7 +104,7 @@ class RankedAgencies:
 
     Ranked agencies come first in ``sort`` order, then those without a rank in the same order
     (ties by name, then id). Rows are named tuples of RANKING_FIELDS (score fields None before
-    the first recompute), ``is_ranked`` and ``specialty_codes`` (comma-separated, in code
+    the first recompute), ``is_ranked`` and ``specialty_codes`` (comma-separated, in no set
     order; None without any). ``count()`` is one query, and so is each slice,
     wherever the page falls: on the page where ranked agencies end, both groups are read as
     one ordered union.

@@ -137,7 +137,7 @@ def ranking_rows(agencies: Iterable) -> RankingRows:
             "specialties": escape(
                 ", ".join(
                     specialty_name.get(code, code)
-                    for code in (agency.specialty_codes or "").split(",")
+                    for code in sorted((agency.specialty_codes or "").split(","))
                     if code
                 )
                 or NO_VALUE
