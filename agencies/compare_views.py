@@ -3,22 +3,24 @@ by copying its address, and the page is the same for everyone who opens it."""
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from urllib.parse import quote
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
+from django_countries import countries
 
 from agencies.compare import (
     MAX_AGENCIES,
     MEASURE_OF,
     MIN_AGENCIES,
     AgencyFacts,
-    Row,
     comparison_query,
     comparison_rows,
     requested_slugs,
@@ -28,7 +30,7 @@ from agencies.compare import (
 )
 from agencies.display import flag_badges
 from agencies.forms import CompareSearchForm
-from agencies.models import Agency
+from agencies.models import SpecialtyCode
 from agencies.queries import agencies_for_comparison, agency_search
 from agencyrank.page_cache import cached_public_page
 from agencyrank.seo import absolute_url
@@ -55,28 +57,31 @@ ROW_LABELS = {
     "specialties": gettext_lazy("Specialties"),
 }
 NO_VALUE = "—"
+# Each flag's score field, in the order the page lists the badges (as AgencyScore.flags).
+FLAG_FIELDS = (
+    ("ghosting", "score__flag_ghosting"),
+    ("cv_harvesting", "score__flag_cv_harvesting"),
+    ("salary_fishing", "score__flag_salary_fishing"),
+)
 
 
-@dataclass(frozen=True)
-class DisplayCell:
-    text: str
-    best: bool = False
-    badges: list[str] = field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One compared agency: its name, its page, and the comparison without it."""
+
+    facts: AgencyFacts
+    url: str
+    remove_url: str
+    remove_label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DisplayRow:
+    """One row of the comparison: its label and its cells' markup, one ``<td>`` per agency."""
+
     key: str
     label: str
-    cells: list[DisplayCell]
-    has_best: bool = False
-
-
-@dataclass(frozen=True)
-class Column:
-    agency: Agency
-    facts: AgencyFacts
-    remove_url: str
+    cells: SafeString
 
 
 def compare_url(slugs: Sequence[str]) -> str:
@@ -87,34 +92,36 @@ def compare_url(slugs: Sequence[str]) -> str:
     return f"{base}?agencies={quote(comparison_query(slugs), safe=',')}"
 
 
-def facts_of(agency: Agency) -> AgencyFacts:
-    """What the comparison shows of ``agency`` (read with its score row and specialties)."""
-    score = getattr(agency, "score", None)
+def facts_of(agency: dict) -> AgencyFacts:
+    """What the comparison shows of ``agency`` (a row of ``agencies_for_comparison``)."""
     location = {
-        "slug": agency.slug,
-        "name": agency.name,
-        "city": agency.city,
-        "country": str(agency.country.name or ""),
-        "specialties": tuple(str(specialty) for specialty in agency.specialties.all()),
+        "slug": agency["slug"],
+        "name": agency["name"],
+        "city": agency["city"],
+        "country": str(countries.name(agency["country"]) or ""),
+        "specialties": tuple(str(SpecialtyCode(code).label) for code in agency["specialty_codes"]),
     }
-    if score is None:
+    # engagements is never null on a score row: None means the agency has none yet.
+    if agency["score__engagements"] is None:
         return AgencyFacts(ranked=False, **location)
+    rank = agency["score__rank"]
+    score = agency["score__score"]
     return AgencyFacts(
-        ranked=score.rank is not None and score.score is not None,
-        score=score.score,
-        score_low=score.score_low,
-        score_high=score.score_high,
-        rank=score.rank,
-        engagements=score.engagements,
-        reply_rate=score.reply_rate,
-        median_reply_days=score.median_reply_days,
-        ghosting_rate=score.ghosting_rate,
-        feedback_rate=score.feedback_rate,
-        follow_up_rate=score.follow_up_rate,
-        cv_harvest_rate=score.cv_harvest_rate,
-        salary_fishing_rate=score.salary_fishing_rate,
-        rating=score.rating,
-        flags=tuple(score.flags),
+        ranked=rank is not None and score is not None,
+        score=score,
+        score_low=agency["score__score_low"],
+        score_high=agency["score__score_high"],
+        rank=rank,
+        engagements=agency["score__engagements"],
+        reply_rate=agency["score__reply_rate"],
+        median_reply_days=agency["score__median_reply_days"],
+        ghosting_rate=agency["score__ghosting_rate"],
+        feedback_rate=agency["score__feedback_rate"],
+        follow_up_rate=agency["score__follow_up_rate"],
+        cv_harvest_rate=agency["score__cv_harvest_rate"],
+        salary_fishing_rate=agency["score__salary_fishing_rate"],
+        rating=agency["score__rating"],
+        flags=tuple(flag for flag, field in FLAG_FIELDS if agency[field]),
         **location,
     )
 
@@ -123,80 +130,97 @@ def _number(value: Decimal) -> str:
     return f"{value:f}"
 
 
-def _measured_text(key: str, shown: Decimal | None, facts: AgencyFacts) -> str:
-    if shown is None:
-        return _("Not enough data yet") if key == "score" else NO_VALUE
-    if key == "score":
-        low = shown_value(facts.score_low, MEASURE_OF["score"])
-        high = shown_value(facts.score_high, MEASURE_OF["score"])
-        if low is None or high is None:
-            return _number(shown)
-        return _("%(score)s (%(low)s–%(high)s)") % {  # noqa: RUF001 (the range's en dash)
-            "score": _number(shown),
-            "low": _number(low),
-            "high": _number(high),
-        }
-    if key == "rank":
+def _days(shown: Decimal) -> str:
+    if shown == shown.to_integral_value():
+        days = int(shown)
+        return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
+    # A fractional number of days (2.5) takes the plural form.
+    return ngettext("%(days)s day", "%(days)s days", 2) % {"days": _number(shown)}
+
+
+def _score_text(shown: Decimal, facts: AgencyFacts, score_range: str) -> str:
+    low = shown_value(facts.score_low, MEASURE_OF["score"])
+    high = shown_value(facts.score_high, MEASURE_OF["score"])
+    if low is None or high is None:
         return _number(shown)
-    if key == "median_reply_days":
-        if shown == shown.to_integral_value():
-            days = int(shown)
-            return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
-        # A fractional number of days (2.5) takes the plural form.
-        return ngettext("%(days)s day", "%(days)s days", 2) % {"days": _number(shown)}
-    if key == "rating":
-        return _("%(rating)s / 5") % {"rating": _number(shown)}
-    return f"{_number(shown)}%"
+    return score_range % {"score": _number(shown), "low": _number(low), "high": _number(high)}
 
 
-def _measured_row(row: Row, columns: Sequence[Column]) -> DisplayRow:
-    cells = [
-        DisplayCell(_measured_text(row.key, cell.shown, column.facts), cell.best)
-        for cell, column in zip(row.cells, columns, strict=True)
-    ]
-    return DisplayRow(row.key, str(ROW_LABELS[row.key]), cells, row.has_best)
+def _cell(
+    text: str, *, best: bool = False, badges: Sequence[str] = (), best_badge: str = ""
+) -> str:
+    """One ``<td>``: flag badges, the text, and the "Best" badge; every value escaped."""
+    flags = "".join(f'<span class="badge badge-flag">{escape(badge)}</span> ' for badge in badges)
+    if best:
+        return f'<td class="best">{flags}{escape(text)} {best_badge}</td>'
+    return f"<td>{flags}{escape(text)}</td>"
 
 
 def display_rows(columns: Sequence[Column]) -> list[DisplayRow]:
     """The comparison's rows in words, in the page's order, best values marked."""
-    measured = {
-        row.key: _measured_row(row, columns)
-        for row in comparison_rows([column.facts for column in columns])
+    facts = [column.facts for column in columns]
+    best_badge = f'<span class="badge badge-best">{escape(_("Best"))}</span>'
+    not_enough = _("Not enough data yet")
+    score_range = _("%(score)s (%(low)s–%(high)s)")  # noqa: RUF001 (the range's en dash)
+    rating = _("%(rating)s / 5")
+
+    def measured(key: str, shown: Decimal | None, agency: AgencyFacts) -> str:
+        if shown is None:
+            return not_enough if key == "score" else NO_VALUE
+        if key == "score":
+            return _score_text(shown, agency, score_range)
+        if key == "rank":
+            return _number(shown)
+        if key == "median_reply_days":
+            return _days(shown)
+        if key == "rating":
+            return rating % {"rating": _number(shown)}
+        return f"{_number(shown)}%"
+
+    cells = {
+        row.key: [
+            _cell(measured(row.key, cell.shown, agency), best=cell.best, best_badge=best_badge)
+            for cell, agency in zip(row.cells, facts, strict=True)
+        ]
+        for row in comparison_rows(facts)
     }
     badges = flag_badges()
-    facts = [column.facts for column in columns]
-    context_rows = {
-        "engagements": [DisplayCell(str(f.engagements)) for f in facts],
-        "flags": [
-            DisplayCell("" if f.flags else _("None"), badges=[badges[code] for code in f.flags])
-            for f in facts
-        ],
-        "location": [
-            DisplayCell(", ".join(part for part in (f.city, f.country) if part) or NO_VALUE)
-            for f in facts
-        ],
-        "specialties": [DisplayCell(", ".join(f.specialties) or NO_VALUE) for f in facts],
-    }
+    none = _("None")
+    cells["engagements"] = [_cell(str(f.engagements)) for f in facts]
+    cells["flags"] = [
+        _cell("" if f.flags else none, badges=[badges[code] for code in f.flags]) for f in facts
+    ]
+    cells["location"] = [
+        _cell(", ".join(part for part in (f.city, f.country) if part) or NO_VALUE) for f in facts
+    ]
+    cells["specialties"] = [_cell(", ".join(f.specialties) or NO_VALUE) for f in facts]
     return [
-        measured[key]
-        if key in measured
-        else DisplayRow(key, str(ROW_LABELS[key]), context_rows[key])
-        for key in ROW_LABELS  # in the page's order
+        DisplayRow(key, str(label), mark_safe("".join(cells[key])))  # noqa: S308 (escaped above)
+        for key, label in ROW_LABELS.items()  # in the page's order
     ]
 
 
-def _chosen_agencies(slugs: Sequence[str]) -> tuple[list[Agency], list[str]]:
+def _chosen_agencies(slugs: Sequence[str]) -> tuple[list[dict], list[str]]:
     """The distinct listed agencies ``slugs`` name, in order, and the slugs that name none."""
     found = agencies_for_comparison([slug for slug in slugs if SLUG_SHAPE.fullmatch(slug)])
-    agencies: list[Agency] = []
+    agencies: dict[int, dict] = {}
     unknown: list[str] = []
     for slug in slugs:
         agency = found.get(slug)
         if agency is None:
             unknown.append(slug)
-        elif all(agency.pk != chosen.pk for chosen in agencies):
-            agencies.append(agency)
-    return agencies, unknown
+        else:
+            agencies.setdefault(agency["pk"], agency)
+    return list(agencies.values()), unknown
+
+
+def _column(agency: dict, slugs: Sequence[str], remove_label: str) -> Column:
+    return Column(
+        facts_of(agency),
+        reverse("agencies:detail", kwargs={"slug": agency["slug"]}),
+        compare_url(without_slug(slugs, agency["slug"])),
+        remove_label % {"name": agency["name"]},
+    )
 
 
 @cached_public_page
@@ -212,11 +236,9 @@ def compare(request):
     agencies, unknown = _chosen_agencies(wanted.slugs)
     too_many = len(agencies) > MAX_AGENCIES or wanted.ignored > 0
     agencies = agencies[:MAX_AGENCIES]
-    slugs = [agency.slug for agency in agencies]
-    columns = [
-        Column(agency, facts_of(agency), compare_url(without_slug(slugs, agency.slug)))
-        for agency in agencies
-    ]
+    slugs = [agency["slug"] for agency in agencies]
+    remove_label = _("Remove %(name)s from the comparison")
+    columns = [_column(agency, slugs, remove_label) for agency in agencies]
     search = CompareSearchForm(request.GET)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     results = []

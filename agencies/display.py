@@ -3,19 +3,20 @@
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agencies.models import AgencyScore, ScoreSnapshot
+from agencies.models import AgencyScore, SpecialtyCode
+from agencies.queries import SnapshotRow
 from agencies.scoring import DEFAULT_CONFIG
 from reviews.models import RATING_FIELDS
 
@@ -235,13 +236,30 @@ class TrendChart:
     gridlines: list[tuple[int, float]]  # (score, y)
     left: int
     right: int
+    gridline_marks: SafeString  # each gridline with its score, as SVG
+    point_marks: SafeString  # each month's dot, the first and last named
+    table_rows: SafeString  # the chart as table rows: month, score (range)
 
 
 CHART_WIDTH, CHART_HEIGHT = 640, 220
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 40, 20, 10, 30
 
+# The charts' repeated shapes and their tables' rows are filled in here, numbers as Python
+# writes them (never localised: a decimal comma breaks SVG) and words escaped: drawn through
+# the template engine, a node per attribute, they cost the agency page a millisecond.
+_GRIDLINE = (
+    '<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" stroke="#d1d5db" stroke-width="1"/>\n'
+    '<text x="{label_x}" y="{y}" text-anchor="end" dominant-baseline="middle" font-size="11"'
+    ' fill="#4b5563">{score}</text>\n'
+)
+_DOT = '<circle cx="{x}" cy="{y}" r="3.5" fill="#1f2937"/>\n'
+_MONTH_LABEL = (
+    '<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="11" fill="#4b5563">{month}</text>\n'
+)
+_TREND_ROW = "<tr><td>{month}</td><td>{score}</td></tr>\n"
 
-def trend_chart(snapshots: Sequence[ScoreSnapshot]) -> TrendChart | None:
+
+def trend_chart(snapshots: Sequence[SnapshotRow]) -> TrendChart | None:
     """The chart of ``snapshots`` (oldest first, each with a score); None with fewer than two."""
     if len(snapshots) < 2:
         return None
@@ -252,6 +270,7 @@ def trend_chart(snapshots: Sequence[ScoreSnapshot]) -> TrendChart | None:
         return round(CHART_TOP + plot_height * (1 - value / 100), 1)
 
     step = plot_width / (len(snapshots) - 1)
+    score_range = _("%(score)s (%(low)s–%(high)s)")  # noqa: RUF001 (en dash)
     points = []
     for index, snapshot in enumerate(snapshots):
         low = snapshot.score if snapshot.score_low is None else snapshot.score_low
@@ -265,21 +284,48 @@ def trend_chart(snapshots: Sequence[ScoreSnapshot]) -> TrendChart | None:
                 x=round(CHART_LEFT + index * step, 1),
                 y=y_of(snapshot.score),
                 month_name=date_format(snapshot.month, "F Y"),
-                range_label=_("%(score)s (%(low)s–%(high)s)")  # noqa: RUF001 (en dash)
+                range_label=score_range
                 % {"score": round(snapshot.score), "low": round(low), "high": round(high)},
             )
         )
     upper = [f"{p.x},{y_of(p.high)}" for p in points]
     lower = [f"{p.x},{y_of(p.low)}" for p in reversed(points)]
+    gridlines = [(value, y_of(value)) for value in (0, 25, 50, 75, 100)]
+    right = CHART_WIDTH - CHART_RIGHT
+    marks = [_DOT.format(x=p.x, y=p.y) for p in points]
+    # The first and last months are named under the axis, the first at its start.
+    for index, anchor in ((0, "start"), (-1, "end")):
+        marks[index] += _MONTH_LABEL.format(
+            x=points[index].x,
+            y=CHART_HEIGHT - 8,
+            anchor=anchor,
+            month=escape(date_format(points[index].month, "M Y")),
+        )
+    # Every value filled in is a number or escaped; the markup is this module's own.
     return TrendChart(
         width=CHART_WIDTH,
         height=CHART_HEIGHT,
         points=points,
         line=" ".join(f"{p.x},{p.y}" for p in points),
         band=" ".join(upper + lower),
-        gridlines=[(value, y_of(value)) for value in (0, 25, 50, 75, 100)],
+        gridlines=gridlines,
         left=CHART_LEFT,
-        right=CHART_WIDTH - CHART_RIGHT,
+        right=right,
+        gridline_marks=mark_safe(  # noqa: S308
+            "".join(
+                _GRIDLINE.format(
+                    left=CHART_LEFT, right=right, y=y, label_x=CHART_LEFT - 6, score=value
+                )
+                for value, y in gridlines
+            )
+        ),
+        point_marks=mark_safe("".join(marks)),  # noqa: S308
+        table_rows=mark_safe(  # noqa: S308
+            "".join(
+                _TREND_ROW.format(month=escape(p.month_name), score=escape(p.range_label))
+                for p in points
+            )
+        ),
     )
 
 
@@ -308,6 +354,18 @@ class ReplyTimeChart:
     label_right: int  # bucket names end here
     bar_left: int
     bar_height: int
+    bar_marks: SafeString  # each bar with its name and count, as SVG
+    table_rows: SafeString  # the chart as table rows: bucket, count, share
+
+
+_BAR = (
+    '<text x="{label_right}" y="{middle}" text-anchor="end" dominant-baseline="middle"'
+    ' font-size="12" fill="#111827">{label}</text>\n'
+    '<rect x="{left}" y="{y}" width="{width}" height="{height}" fill="#4b5563"/>\n'
+    '<text x="{value_x}" y="{middle}" dominant-baseline="middle" font-size="12"'
+    ' fill="#111827">{value}</text>\n'
+)
+_BAR_ROW = "<tr><td>{label}</td><td>{count}</td><td>{percent}%</td></tr>\n"
 
 
 # Reply-time buckets in whole days: (first, last); None means no upper bound.
@@ -368,6 +426,7 @@ def reply_time_chart(evidence: Mapping[str, Any] | None) -> ReplyTimeChart | Non
                 % {"count": count, "percent": _percent(count, total)},
             )
         )
+    # Every value filled in is a number or escaped; the markup is this module's own.
     return ReplyTimeChart(
         width=BARS_WIDTH,
         height=BARS_TOP * 2 + BARS_ROW * len(bars),
@@ -376,19 +435,29 @@ def reply_time_chart(evidence: Mapping[str, Any] | None) -> ReplyTimeChart | Non
         label_right=BARS_LABEL_RIGHT,
         bar_left=BARS_LEFT,
         bar_height=BARS_HEIGHT,
+        bar_marks=mark_safe(  # noqa: S308
+            "".join(
+                _BAR.format(
+                    label_right=BARS_LABEL_RIGHT,
+                    middle=bar.middle,
+                    label=escape(bar.label),
+                    left=BARS_LEFT,
+                    y=bar.y,
+                    width=bar.width,
+                    height=BARS_HEIGHT,
+                    value_x=bar.value_x,
+                    value=escape(bar.value_label),
+                )
+                for bar in bars
+            )
+        ),
+        table_rows=mark_safe(  # noqa: S308
+            "".join(
+                _BAR_ROW.format(label=escape(bar.label), count=bar.count, percent=bar.percent)
+                for bar in bars
+            )
+        ),
     )
-
-
-@dataclass(frozen=True)
-class ReviewCard:
-    """One published review as the agency page shows it, with its agency reply if shown."""
-
-    pk: int
-    meta: SafeString  # "March 2026 · rated 4.5 / 5"
-    text: str
-    report_url: str
-    reply_text: str | None  # None when there is no reply or it was removed
-    reply_report_url: str | None
 
 
 def _url_with_pk(name: str):
@@ -400,33 +469,81 @@ def _url_with_pk(name: str):
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
-def review_cards(reviews: Sequence[Mapping[str, Any]]) -> list[ReviewCard]:
-    """``reviews`` (rows of ``published_reviews``) with their words, dates and links made."""
+def _text_with_breaks(text: str) -> str:
+    """``text|linebreaksbr``: escaped, each line break (CRLF, CR or LF) a ``<br>``."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return escape(text).replace("\n", "<br>")
+
+
+# Each review's markup, filled with escaped values: printing 50 reviews through the template
+# engine (a dozen nodes and two filters each) cost more than the rest of the agency page.
+_REVIEW = (
+    '<article class="panel review">\n'
+    '  <p class="muted">{meta}</p>\n'
+    "  <p>{text}</p>\n"
+    '  <p class="report-link"><a href="{report_url}" rel="nofollow">{report}</a></p>\n'
+    "{reply}</article>\n"
+)
+_REPLY = (
+    '  <div class="agency-reply">\n'
+    "    <h3>{heading}</h3>\n"
+    "    <p>{text}</p>\n"
+    '    <p class="report-link"><a href="{report_url}" rel="nofollow">{report}</a></p>\n'
+    "  </div>\n"
+)
+
+
+def review_articles(reviews: Sequence[Mapping[str, Any]]) -> SafeString:
+    """``reviews`` (rows of ``published_reviews``) as the page's ``<article>`` elements.
+
+    Each gives the month and year it was published (never the day) with its average rating,
+    its text, a link to report it, and the agency's reply unless there is none or it was
+    removed. Empty for no reviews.
+    """
     review_url = _url_with_pk("reports:review")
     reply_url = _url_with_pk("reports:reply")
+    # The page's own words are trusted as the template's {% translate %} trusts them; the
+    # values put into them are escaped.
     meta = _("%(month)s · rated %(rating)s / 5")
+    report_review = _("Report this review")
+    reply_heading = _("The agency's reply")
+    report_reply = _("Report this reply")
     # Reviews share few months and few average ratings (quarter steps): format each once.
     months: dict[tuple[int, int], str] = {}
     ratings: dict[float, str] = {}
-    cards = []
+    timezone = get_current_timezone()
+    articles = []
     for review in reviews:
-        published = localtime(review["published_at"])
+        published = review["published_at"].astimezone(timezone)
         month = (published.year, published.month)
         if month not in months:
-            months[month] = conditional_escape(date_format(published, "F Y"))
+            months[month] = escape(date_format(published, "F Y"))
         rating = sum(review[name] for name in RATING_FIELDS) / len(RATING_FIELDS)
         if rating not in ratings:
-            ratings[rating] = conditional_escape(floatformat(rating, 1))
-        values = {"month": months[month], "rating": ratings[rating]}
-        shown = review["reply_pk"] is not None and review["reply_removed_at"] is None
-        cards.append(
-            ReviewCard(
-                pk=review["pk"],
-                meta=mark_safe(meta % values),  # noqa: S308 - the values are escaped
-                text=review["text"],
-                report_url=review_url(review["pk"]),
-                reply_text=review["reply_text"] if shown else None,
-                reply_report_url=reply_url(review["reply_pk"]) if shown else None,
+            ratings[rating] = escape(floatformat(rating, 1))
+        reply = ""
+        if review["reply_pk"] is not None and review["reply_removed_at"] is None:
+            reply = _REPLY.format(
+                heading=reply_heading,
+                text=_text_with_breaks(review["reply_text"]),
+                report_url=escape(reply_url(review["reply_pk"])),
+                report=report_reply,
+            )
+        articles.append(
+            _REVIEW.format(
+                meta=meta % {"month": months[month], "rating": ratings[rating]},
+                text=_text_with_breaks(review["text"]),
+                report_url=escape(review_url(review["pk"])),
+                report=report_review,
+                reply=reply,
             )
         )
-    return cards
+    # Every value above is escaped; the markup is this module's own.
+    return mark_safe("".join(articles))  # noqa: S308
+
+
+def specialty_list(codes: Sequence[str]) -> str:
+    """Names of the specialties ``codes`` in the active language, comma-separated; "—" for none."""
+    labels = dict(SpecialtyCode.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes) or "—"

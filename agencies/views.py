@@ -10,12 +10,14 @@ from agencies.display import (
     flag_rows,
     metric_rows,
     reply_time_chart,
-    review_cards,
+    review_articles,
+    specialty_list,
     trend_chart,
 )
 from agencies.forms import SORT_CHOICES, RankingSearchForm
 from agencies.list_views import mark_panel_context
 from agencies.queries import (
+    agency_specialty_codes_of,
     public_agency,
     published_reviews,
     score_snapshots,
@@ -100,7 +102,8 @@ def agency_detail(request, slug):
             "ranked": score is not None and score.rank is not None,
             "metrics": metric_rows(score),
             "flags": flag_rows(score),
-            "reviews": review_cards(published_reviews(agency)),
+            "specialties": specialty_list(agency_specialty_codes_of(agency)),
+            "reviews": review_articles(published_reviews(agency)),
             "trend": trend_chart(score_snapshots(agency)),
             "reply_times": reply_time_chart(score.evidence if score else None),
             **mark_panel,

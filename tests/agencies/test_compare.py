@@ -103,6 +103,34 @@ def test_agencies_are_shown_side_by_side_with_the_best_of_each_row_marked(client
     assert "best value" in text_of(page)
 
 
+def test_the_rows_read_in_spanish_with_the_same_marks(client, three):
+    acme, blue, newcomer = three
+    client.cookies["django_language"] = "es"
+    page = compare(client, acme.slug, blue.slug, newcomer.slug).content.decode()
+    assert cells_of(page, "Puntuación (intervalo)") == [
+        "81 (74\N{EN DASH}88) Mejor",
+        "70 (63\N{EN DASH}77)",
+        "Aún no hay datos suficientes",
+    ]
+    assert cells_of(page, "Mediana del tiempo de respuesta") == ["4 días", "1.5 días Mejor", "—"]
+    assert cells_of(page, "Valoración") == ["3.5 / 5", "4.5 / 5 Mejor", "—"]
+    assert cells_of(page, "Indicadores") == ["Ninguno", "Sondeo salarial", "Ninguno"]
+    assert cells_of(page, "Ubicación")[0] == "Leeds, Reino Unido"
+    assert cells_of(page, "Especialidades") == ["Tecnología", "—", "—"]
+    assert '<td class="best">90% <span class="badge badge-best">Mejor</span></td>' in page
+    assert '<td><span class="badge badge-flag">Sondeo salarial</span> </td>' in page
+    assert 'aria-label="Quitar Acme Talent de la comparación">Quitar</a>' in page
+
+
+def test_what_an_agency_entered_is_shown_as_text(client, three):
+    acme, _, _ = three
+    odd = scored("Fox & <Hound>", rank=3, score=50, city="<script>alert(1)</script>")
+    page = compare(client, acme.slug, odd.slug).content.decode()
+    assert "<script>alert" not in page and "<Hound>" not in page
+    assert cells_of(page, "Location")[1] == "&lt;script&gt;alert(1)&lt;/script&gt;, United Kingdom"
+    assert "Fox &amp; &lt;Hound&gt;" in page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+
+
 def test_agencies_that_tie_are_all_marked_best(client):
     one = scored("One", rank=1, score=70, tallies={"feedback_rate": (1, 2)})
     two = scored("Two", rank=2, score=69.6, tallies={"feedback_rate": (5, 10)})
@@ -168,6 +196,20 @@ def test_a_merged_agency_stands_for_the_one_it_joined_and_duplicates_collapse(cl
     assert "No listed agency" not in page
 
 
+def test_a_duplicate_of_an_agency_merged_later_stands_for_the_last_one(client, three):
+    acme, blue, _ = three
+    middle = make_agency(name="Acme Middle Name")
+    middle.merged_into = acme
+    middle.save()
+    oldest = make_agency(name="Acme Oldest Name")
+    oldest.merged_into = middle
+    oldest.save()
+    page = compare(client, oldest.slug, blue.slug).content.decode()
+    assert "Acme Middle Name" not in page and "Acme Oldest Name" not in page
+    assert cells_of(page, "Rank") == ["1 Best", "2"]
+    assert "No listed agency" not in page
+
+
 def test_more_than_four_agencies_says_so_and_shows_the_first_four(client):
     agencies = [scored(f"Agency {n}", rank=n, score=90 - n) for n in range(1, 7)]
     page = compare(client, *(a.slug for a in agencies)).content.decode()
@@ -221,11 +263,16 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_agencies(
     old.merged_into = listed[2]
     old.save()
     slugs = [listed[0].slug, listed[-1].slug, old.slug, "unknown"]
-    # The agencies with their scores and merge targets, their specialties, the search.
+    # The agencies with their scores and specialties, the ones merged agencies joined, the
+    # search.
     with django_assert_num_queries(3):
         response = compare(client, *slugs, q="agency")
     assert response.status_code == 200
     assert len(cells_of(response.content.decode(), "Rank")) == 3
+    # Without a merged agency among them, the agencies and the search.
+    with django_assert_num_queries(2):
+        response = compare(client, listed[0].slug, listed[-1].slug, "unknown", q="agency")
+    assert len(cells_of(response.content.decode(), "Rank")) == 2
 
 
 # The ways into a comparison
