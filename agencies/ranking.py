@@ -11,7 +11,17 @@ ranked agencies end.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
 
 from agencies.models import Agency, AgencyScore, Specialty
 
@@ -119,23 +129,34 @@ class RankedAgencies:
     def counts(self) -> RankingCounts:
         """Listed and ranked agencies matching the filters; one query, read once."""
         if self._counts is None:
-            ranked = self._ranked()
-            if not self._filtered:
-                # Unfiltered, the most visited listing: every ranked score row less those of
-                # unlisted agencies (a few), rather than joining thousands of rows.
-                ranked = AgencyScore.objects.filter(rank__isnull=False)
-                unlisted = ranked.exclude(agency__is_active=True, agency__merged_into=None)
-            counted = [self._agencies, ranked, *([] if self._filtered else [unlisted])]
-            parts, params = [], []
-            for queryset in counted:
-                sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
-                parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
-                params.extend(part_params)
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {', '.join(parts)}", params)
-                listed, ranked_count, *unlisted_count = cursor.fetchone()
-            self._counts = RankingCounts(listed=listed, ranked=ranked_count - sum(unlisted_count))
+            self._counts = self._filtered_counts() if self._filtered else self._all_counts()
         return self._counts
+
+    def _filtered_counts(self) -> RankingCounts:
+        # A part of the agencies: one pass over them counts both.
+        counted = self._agencies.order_by().aggregate(
+            listed=Count("pk"), ranked=Count("pk", filter=Q(score__rank__isnull=False))
+        )
+        return RankingCounts(**counted)
+
+    def _all_counts(self) -> RankingCounts:
+        # The most visited listing: every ranked score row less those of unlisted agencies
+        # (a hundred, through a partial index), rather than joining thousands of rows.
+        ranked = AgencyScore.objects.filter(rank__isnull=False)
+        counted = [
+            self._agencies,
+            ranked,
+            ranked.exclude(agency__is_active=True, agency__merged_into=None),
+        ]
+        parts, params = [], []
+        for queryset in counted:
+            sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
+            params.extend(part_params)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", params)
+            listed, ranked_count, unlisted_ranked = cursor.fetchone()
+        return RankingCounts(listed=listed, ranked=ranked_count - unlisted_ranked)
 
     def count(self) -> int:
         return self.counts().listed
