@@ -8,9 +8,9 @@ snapshots stay, as history.
 
 The rules, where two rows would otherwise collide:
 
-- Engagements move, and with them their events (on PostgreSQL the composite foreign key's
-  ON UPDATE CASCADE carries each event's agency along), reviews and agency replies. Holds and
-  exclusions move as they are.
+- Engagements move, and with them their events and reviews (on PostgreSQL the composite
+  foreign keys' ON UPDATE CASCADE carries each one's agency along) and agency replies. Holds
+  and exclusions move as they are.
 - Agencies merged into the source earlier now point at the target: every merge is one hop.
 - A private mark moves, unless its author has also marked the target. Then the target's mark
   stays with whichever verdict was given last, and the source's note is added below the
@@ -153,7 +153,7 @@ def merge_summary(*, source: Agency, target: Agency) -> MergeSummary:
     return MergeSummary(
         engagements=Engagement.objects.filter(agency=source).count(),
         events=Event.objects.filter(agency=source).count(),
-        reviews=Review.objects.filter(engagement__agency=source).count(),
+        reviews=Review.objects.filter(agency=source).count(),
         marks_moved=marks - combined,
         marks_combined=combined,
         claims_moved=len(split.moving),
@@ -304,15 +304,17 @@ def agencies_merge(*, source: Agency, target: Agency, actor, note: str = "") -> 
     if refusal is not None:
         raise refusal
     events = Event.objects.filter(agency=source).count()
-    reviews = Review.objects.filter(engagement__agency=source).count()
+    reviews = Review.objects.filter(agency=source).count()
     # Claims and marks are locked before engagements move: a claim approval locks its claim,
     # then the claimant's engagements, and this merge takes them in the same order.
     claims_moved, claims_closed, representatives = _claims_merge(source, target, actor)
     marks_moved, marks_combined = _marks_merge(source, target)
     now = timezone.now()
     engagements = Engagement.objects.filter(agency=source).update(agency=target, updated_at=now)
-    # PostgreSQL has already moved the events (ON UPDATE CASCADE); other databases need this.
+    # PostgreSQL has already moved the events and reviews (ON UPDATE CASCADE); other databases
+    # need these.
     Event.objects.filter(agency=source).update(agency=target)
+    Review.objects.filter(agency=source).update(agency=target)
     representative_engagements_hold(user_ids=representatives, agency_id=target.pk, actor=actor)
     duplicates = Agency.objects.filter(merged_into=source).update(
         merged_into=target, updated_at=now

@@ -25,7 +25,7 @@ DISPUTES_SHOWN = 50
 def reviews_to_answer(agency: Agency) -> QuerySet[Review]:
     """The agency's published reviews, newest first, each with its reply; one query per page."""
     return (
-        Review.objects.filter(status=ReviewStatus.PUBLISHED, engagement__agency=agency)
+        Review.objects.filter(status=ReviewStatus.PUBLISHED, agency=agency)
         .select_related("agency_reply")
         .only(
             *REVIEW_FIELDS,
@@ -48,9 +48,7 @@ def published_review_of(agency: Agency, pk: int) -> Review | None:
 def disputes_by(user, agency: Agency, *, limit: int = DISPUTES_SHOWN) -> list[Report]:
     """``user``'s disputes of the agency's reviews, newest first, with the review; one query."""
     return list(
-        Report.objects.filter(
-            reporter=user, kind=ReportKind.DISPUTE, review__engagement__agency=agency
-        )
+        Report.objects.filter(reporter=user, kind=ReportKind.DISPUTE, review__agency=agency)
         .select_related("review")
         .only(
             "id",

@@ -277,11 +277,11 @@ class Seed:
                         f"{agency}\t{engagement_id}\n"
                     )
                 if len(timeline) > 2 and rng.random() < 0.08:
-                    reviews.append(self.review_line(len(reviews) + 1, engagement_id))
+                    reviews.append(self.review_line(len(reviews) + 1, engagement_id, agency))
         self.engagements = engagement_id
         return engagements, events, reviews
 
-    def review_line(self, review_id: int, engagement_id: int) -> str:
+    def review_line(self, review_id: int, engagement_id: int, agency: int) -> str:
         rng, now = self.rng, self.now
         roll = rng.random()
         status = "published" if roll < 0.8 else "pending" if roll < 0.9 else "rejected"
@@ -289,7 +289,7 @@ class Seed:
         ratings = "\t".join(str(rng.randint(1, 5)) for _ in range(4))
         return (
             f"{review_id}\t{engagement_id}\t{ratings}\tBench review text.\t{status}\t"
-            f"{now}\t{published}\t{now}\t{REVIEW_NO_RISK}\n"
+            f"{now}\t{published}\t{now}\t{REVIEW_NO_RISK}\t{agency}\n"
         )
 
 
@@ -310,7 +310,7 @@ COLUMNS = {
     "created_at, updated_at, agency_id, engagement_id",
     "reviews_review": "id, engagement_id, rating_communication, rating_honesty, "
     "rating_feedback, rating_respect, text, status, submitted_at, published_at, updated_at, "
-    "risk_signals, risk_level",
+    "risk_signals, risk_level, agency_id",
 }
 
 

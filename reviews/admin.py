@@ -110,6 +110,11 @@ class ReviewAdmin(NoDeleteAdmin):
     inlines = [StatusChangeInline]
     actions = ["publish"]
 
+    def save_model(self, request, obj, form, change):
+        # A review always carries its engagement's agency.
+        obj.agency_id = obj.engagement.agency_id
+        super().save_model(request, obj, form, change)
+
     @admin.action(description=_("Publish selected reviews"))
     def publish(self, request, queryset):
         # An approval like the queue's: logged in the moderation log. Only pending reviews

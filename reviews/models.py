@@ -127,8 +127,8 @@ class Engagement(models.Model):
             models.CheckConstraint(
                 condition=Q(source__in=Source.values), name="engagement_source_known"
             ),
-            # Lets each event carry its engagement's agency under a composite foreign key
-            # (see the migration), so events can be read by agency without a join.
+            # Lets each event and review carry its engagement's agency under a composite
+            # foreign key (see the migrations), so they can be read by agency without a join.
             models.UniqueConstraint(fields=["id", "agency"], name="engagement_id_agency_unique"),
             # Importing a file twice finds each engagement again by its label.
             models.UniqueConstraint(
@@ -266,6 +266,16 @@ class Review(models.Model):
     engagement = models.OneToOneField(
         Engagement, verbose_name=_("engagement"), on_delete=models.CASCADE, related_name="review"
     )
+    # Always the engagement's agency (a composite foreign key enforces it on PostgreSQL, as
+    # for events): an agency's page reads its latest published reviews from one index
+    # instead of joining all its engagements.
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        editable=False,
+    )
     rating_communication = models.PositiveSmallIntegerField(
         _("communication"), validators=RATING_VALIDATORS
     )
@@ -308,7 +318,15 @@ class Review(models.Model):
                 condition=Q(risk_level__in=RiskLevel.values), name="review_risk_level_known"
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="review_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="review_status_idx"),
+            # The agency page's latest published reviews: the first rows of this index.
+            models.Index(
+                fields=["agency", "-published_at", "-id"],
+                condition=Q(status=ReviewStatus.PUBLISHED),
+                name="review_agency_published_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Review of engagement {self.engagement_id} ({self.status})"

@@ -53,11 +53,14 @@ def engagement_create(
 
 @transaction.atomic
 def engagement_moved(*, engagement: Engagement, from_agency_id: int | None) -> None:
-    """After an engagement changed agency: its events follow it, and both scores go stale.
+    """After an engagement changed agency: its events and review follow it, both scores go stale.
 
-    PostgreSQL moves the events by itself (ON UPDATE CASCADE); SQLite needs this update.
+    PostgreSQL moves them by itself (ON UPDATE CASCADE); SQLite needs these updates.
     """
     Event.objects.filter(engagement=engagement).exclude(agency_id=engagement.agency_id).update(
+        agency_id=engagement.agency_id
+    )
+    Review.objects.filter(engagement=engagement).exclude(agency_id=engagement.agency_id).update(
         agency_id=engagement.agency_id
     )
     scores_mark_stale(agency_ids=[engagement.agency_id, *filter(None, [from_agency_id])])
@@ -227,6 +230,7 @@ def review_submit(
     """
     review = Review(
         engagement=engagement,
+        agency_id=engagement.agency_id,
         rating_communication=rating_communication,
         rating_honesty=rating_honesty,
         rating_feedback=rating_feedback,

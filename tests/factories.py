@@ -78,9 +78,11 @@ def make_event(
 
 
 def make_review(*, engagement: Engagement | None = None, rating: int = 4, **fields) -> Review:
-    """A pending review with the same rating on all four scales."""
+    """A pending review with the same rating on all four scales, carrying its agency."""
+    engagement = engagement or make_engagement()
     return Review.objects.create(
-        engagement=engagement or make_engagement(),
+        engagement=engagement,
+        agency_id=engagement.agency_id,
         rating_communication=rating,
         rating_honesty=rating,
         rating_feedback=rating,

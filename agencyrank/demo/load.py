@@ -219,6 +219,7 @@ def save_plan(plan: Plan, progress: bool) -> dict[str, int]:
         reviews = {
             id(r): Review(
                 engagement_id=engagements[r.engagement].pk,
+                agency_id=engagements[r.engagement].agency_id,
                 rating_communication=r.ratings[0],
                 rating_honesty=r.ratings[1],
                 rating_feedback=r.ratings[2],
