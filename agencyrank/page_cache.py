@@ -5,7 +5,7 @@ messages cookie. Such a visitor is anonymous and has no message waiting, so the 
 get is the one every anonymous visitor in their language gets. Signed-in users, and anyone
 with a message pending, always get a freshly rendered page. A rendering that set a cookie,
 changed the session or asked for a CSRF token is never stored, so a per-visitor value cannot
-reach someone else. The public API has no sessions at all: its response data is cached for
+reach someone else. The public API has no sessions at all: its rendered JSON is cached for
 every client, inside the DRF views so that throttling still runs on each request.
 
 Invalidation: one "public data generation" number lives in the cache. Every write that
@@ -32,6 +32,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -41,7 +42,11 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
 
@@ -181,24 +186,34 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return cached_view
 
 
-def cached_api_response(
-    request: HttpRequest, respond: Callable[[], Response | HttpResponse]
-) -> Response | HttpResponse:
-    """The response ``respond`` gives, its data cached for every client by absolute URL.
+def cached_api_response(view: "APIView", respond: Callable[[], HttpResponse]) -> HttpResponse:
+    """The response ``respond`` gives, rendered once and its bytes cached for every client.
 
-    Called inside a DRF view, after DRF's throttles have run. Only 200 responses are
-    stored; the data is rendered again on each request.
+    Called inside a DRF view's handler, after DRF's throttles have counted the request and
+    its content negotiation has chosen a renderer. The key is the absolute URL and the media
+    type accepted (which sets the JSON's indent). Only 200 responses in JSON are stored, with
+    the headers the view set; DRF adds its own (Allow, Vary) to a hit as to any response. Any
+    other renderer's output (an HTML page carries the visitor's request) is never stored.
     """
-    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+    request = view.request
+    renderer = getattr(request, "accepted_renderer", None)
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS or not isinstance(renderer, JSONRenderer):
         return respond()
     # Absolute: paginated data holds absolute links to the next and previous pages.
-    key = _key("api", request.build_absolute_uri())
+    key = _key("api", request.accepted_media_type, request.build_absolute_uri())
     generation, entry = _lookup(key)
     if entry is not None:
-        return Response(entry[1])
+        _, status, headers, content = entry
+        return HttpResponse(content, status=status, headers=headers)
     response = respond()
     if isinstance(response, Response) and response.status_code == 200:
-        _store(key, (generation, response.data))
+        # Rendered here as DRF would render it after the view: DRF does not render it again.
+        response.accepted_renderer = renderer
+        response.accepted_media_type = request.accepted_media_type
+        response.renderer_context = view.get_renderer_context()
+        response.render()
+        headers = {k: v for k, v in response.items() if k.lower() != "vary"}
+        _store(key, (generation, response.status_code, headers, response.content))
     return response
 
 

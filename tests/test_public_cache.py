@@ -8,6 +8,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency, AgencyScore, ScoreSnapshot
@@ -307,6 +308,61 @@ def test_the_api_shows_a_recomputed_score_at_once(
     assert client.get("/api/agencies/").json()["results"][0]["score"] is not None
     detail_after = client.get(f"/api/agencies/{agency.slug}/{suffix}").json()
     assert detail_after != detail_before
+
+
+@pytest.mark.parametrize("url", ["/api/agencies/?page_size=1", "/api/agencies/{slug}/"])
+def test_a_cached_api_answer_is_the_fresh_one_byte_for_byte_headers_included(
+    client, settings, url, django_assert_num_queries
+):
+    agency = make_agency(name="Byte Agency")
+    make_agency(name="Another Byte Agency")
+    make_score(agency=agency, score=61, rank=1, engagements=7)
+    url = url.format(slug=agency.slug)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    fresh = client.get(url)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    client.get(url)
+    with django_assert_num_queries(0):
+        cached = client.get(url)
+    assert cached.content == fresh.content
+    for header in ("Content-Type", "Allow", "Vary"):
+        assert cached.get(header) == fresh.get(header), header
+    assert cached["Content-Type"] == "application/json"
+    assert cached["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_the_api_caches_each_accepted_json_indent_apart(client):
+    make_score(agency=make_agency(name="Indented Agency"), score=61, rank=1, engagements=7)
+    compact = client.get("/api/agencies/", HTTP_ACCEPT="application/json").content
+    indented = client.get("/api/agencies/", HTTP_ACCEPT="application/json; indent=4").content
+    assert b"\n" not in compact
+    assert b'\n    "count": 1' in indented
+    assert client.get("/api/agencies/", HTTP_ACCEPT="application/json").content == compact
+
+
+def test_the_browsable_api_and_json_never_get_each_others_cached_bytes(
+    client, monkeypatch, django_assert_num_queries
+):
+    from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+    from agencies.api import AgencyList
+
+    monkeypatch.setattr(AgencyList, "renderer_classes", [JSONRenderer, BrowsableAPIRenderer])
+    make_score(agency=make_agency(name="Negotiated Agency"), score=61, rank=1, engagements=7)
+    as_json = client.get("/api/agencies/", HTTP_ACCEPT="application/json")
+    as_html = client.get("/api/agencies/", HTTP_ACCEPT="text/html")
+    assert as_html["Content-Type"].startswith("text/html")
+    assert as_html.content.lstrip().startswith(b"<!DOCTYPE html>")
+    with django_assert_num_queries(0):
+        again_json = client.get("/api/agencies/", HTTP_ACCEPT="application/json")
+    assert again_json.content == as_json.content
+    assert again_json["Content-Type"] == "application/json"
+    assert "Accept" in again_json["Vary"]
+    # The HTML page is rendered for each visitor who asks (it shows their request): never stored.
+    with CaptureQueriesContext(connections["default"]) as queries:
+        again_html = client.get("/api/agencies/", HTTP_ACCEPT="text/html")
+    assert again_html["Content-Type"].startswith("text/html")
+    assert len(queries) > 0
 
 
 def test_the_api_data_holds_links_for_the_host_that_asked(client, settings):

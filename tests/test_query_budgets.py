@@ -85,9 +85,9 @@ BUDGETS = [
     ("/how-scores-work/", 0),
     # every listed agency's slug and score date
     ("/sitemap.xml", 1),
-    # count, agencies with their scores, their specialties
-    ("/api/agencies/", 3),
-    ("/api/agencies/?country=gb&specialty=technology&ordering=-reply_rate&page_size=100", 3),
+    # the page of agencies with their scores, specialties and the count, in one statement
+    ("/api/agencies/", 1),
+    ("/api/agencies/?country=gb&specialty=technology&ordering=-reply_rate&page_size=100", 1),
     # the agency with its score, its specialties
     ("/api/agencies/{slug}/", 2),
     # the agency with its score, its specialties, its snapshots
