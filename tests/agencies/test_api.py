@@ -8,6 +8,7 @@ import yaml
 from django.utils import timezone
 
 from agencies.api import ORDERING_CHOICES
+from agencies.api_throttling import AnonymousThrottle
 from agencies.models import Agency, AgencyScore, ScoreSnapshot
 from tests.factories import make_agency, make_engagement, make_review
 
@@ -468,6 +469,27 @@ def test_anonymous_clients_are_throttled_with_a_json_429(client, settings):
     assert int(response["Retry-After"]) > 0
     # Another address has its own allowance.
     assert client.get("/api/agencies/", REMOTE_ADDR="192.0.2.9").status_code == 200
+
+
+@pytest.mark.parametrize("counted_in", ["the Django cache", "Redis"])
+def test_a_throttled_address_is_let_in_again_when_its_window_ends(
+    client, settings, monkeypatch, redis_url, counted_in
+):
+    if counted_in == "Redis":
+        settings.REDIS_URL = redis_url
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}
+    }
+    clock = [1_800_000_010.0]  # ten seconds into a minute
+    monkeypatch.setattr(AnonymousThrottle, "timer", lambda self: clock[0])
+
+    assert [client.get("/api/agencies/").status_code for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/api/agencies/")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "50"
+
+    clock[0] += 50  # the next minute
+    assert client.get("/api/agencies/").status_code == 200
 
 
 def test_the_schema_is_openapi_and_describes_the_agency_object(client):
