@@ -432,7 +432,7 @@ def test_a_page_rendered_while_a_change_commits_is_not_served_after_it():
 
 def test_concurrent_bumps_all_count(redis_url, settings):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "agencyrank.cache.ClientKeepingRedisCache", "LOCATION": redis_url}
     }
     bump_public_data_generation()
     start = cache.get(GENERATION_KEY)
@@ -454,7 +454,7 @@ def test_with_redis_a_hit_costs_no_query_and_a_change_still_shows(
     client, redis_url, settings, django_assert_num_queries
 ):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "agencyrank.cache.ClientKeepingRedisCache", "LOCATION": redis_url}
     }
     agency = make_agency(name="Shared Cache Agency")
     url = f"/agencies/{agency.slug}/"

@@ -595,7 +595,7 @@ def test_limits_are_counted_in_redis_when_it_is_the_cache(
     settings, redis_url, signed_in, engagement, tight_limits
 ):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "agencyrank.cache.ClientKeepingRedisCache", "LOCATION": redis_url}
     }
     url = f"/experiences/{engagement.pk}/events/"
     statuses = [

@@ -1,0 +1,32 @@
+"""Django's Redis cache, keeping one redis-py client per connection pool.
+
+Django's backend builds a new ``redis.Redis`` client for every cache call, and building one
+fills its table of some 170 reply callbacks: about 0.1 ms a call, a sixth of what serving a
+cached page costs. A redis-py client is safe to share, and Django keeps a cache object per
+thread anyway; the connection pools are Django's, unchanged.
+"""
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class _ClientKeepingRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(write)
+            )
+        return client
+
+
+class ClientKeepingRedisCache(RedisCache):
+    """``django.core.cache.backends.redis.RedisCache`` with its clients kept."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = _ClientKeepingRedisCacheClient

@@ -1,0 +1,38 @@
+"""The Redis cache the site runs with when REDIS_URL is set (agencyrank/cache.py)."""
+
+import threading
+
+from django.core.cache import caches
+
+BACKEND = "agencyrank.cache.ClientKeepingRedisCache"
+
+
+def test_the_redis_cache_stores_adds_counts_and_forgets(redis_url, settings):
+    settings.CACHES = {"default": {"BACKEND": BACKEND, "LOCATION": redis_url}}
+    cache = caches["default"]
+
+    cache.set("page", {"html": "<p>Hi</p>"}, timeout=60)
+    assert cache.get("page") == {"html": "<p>Hi</p>"}
+    assert cache.add("page", "other", timeout=60) is False
+    assert cache.add("counter", 1, timeout=60) is True
+    assert cache.incr("counter") == 2
+    assert cache.get_many(["page", "counter", "missing"]) == {
+        "page": {"html": "<p>Hi</p>"},
+        "counter": 2,
+    }
+    cache.delete("page")
+    assert cache.get("page") is None
+
+
+def test_the_redis_cache_reuses_its_client_and_serves_other_threads(redis_url, settings):
+    settings.CACHES = {"default": {"BACKEND": BACKEND, "LOCATION": redis_url}}
+    cache = caches["default"]
+    cache.set("warm", 1)
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
+
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(caches["default"].get("warm")))
+    thread.start()
+    thread.join()
+    assert seen == [1]
