@@ -159,7 +159,8 @@ def _cell(
 def display_rows(columns: Sequence[Column]) -> list[DisplayRow]:
     """The comparison's rows in words, in the page's order, best values marked."""
     facts = [column.facts for column in columns]
-    best_badge = f'<span class="badge badge-best">{escape(_("Best"))}</span>'
+    best = escape(_("Best"))  # outside the f-string, where makemessages finds it
+    best_badge = f'<span class="badge badge-best">{best}</span>'
     not_enough = _("Not enough data yet")
     score_range = _("%(score)s (%(low)s–%(high)s)")  # noqa: RUF001 (the range's en dash)
     rating = _("%(rating)s / 5")

@@ -154,7 +154,8 @@ class Engagement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.role_title or _('(no role title)')} @ {self.agency_id}"
+        role = self.role_title or _("(no role title)")  # outside the f-string, for makemessages
+        return f"{role} @ {self.agency_id}"
 
     def clean(self) -> None:
         if self.started_on and self.started_on > latest_date_anywhere():

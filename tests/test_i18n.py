@@ -83,3 +83,26 @@ def test_the_language_switcher_serves_the_site_in_spanish(client):
 def test_a_spanish_browser_gets_spanish_without_choosing(client):
     page = client.get("/", headers={"accept-language": "es-ES,es;q=0.9"}).content.decode()
     assert '<html lang="es">' in page
+
+
+TRANSLATION_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
+
+
+def test_no_string_is_marked_for_translation_inside_an_f_string():
+    """makemessages never sees a string marked inside an f-string: it would stay English."""
+    import ast
+
+    found = []
+    for folder in SOURCE_DIRS:
+        for path in sorted((PROJECT_DIR / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Name)
+                        and inner.func.id in TRANSLATION_CALLS
+                    ):
+                        found.append(f"{path.relative_to(PROJECT_DIR)}:{inner.lineno}")
+    assert found == []
