@@ -21,6 +21,7 @@ from django.db.models.expressions import Col, RawSQL
 from agencies.matching import normalise_name
 from agencies.models import Agency, AgencyScore, Specialty
 from agencies.queries import follow_merges
+from agencies.ranking import listed_count_sql
 
 # Sort keys a client may ask for, and the column each reads ("-key" reverses).
 ORDERINGS = {
@@ -112,7 +113,9 @@ def agency_page(filters: dict, start: int, stop: int) -> tuple[list[dict], int]:
     if narrowed or order[0][0] == "name":
         sql, params = _agency_side_page(where, order, start, stop, count_apart=not narrowed)
     else:
-        sql, params = _score_side_page(where, order, start, stop)
+        # Without any filter, every listed agency: the count the database keeps.
+        total = listed_count_sql() if not filters.get("min_engagements") else None
+        sql, params = _score_side_page(where, order, start, stop, total=total)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -138,11 +141,21 @@ def agency_page(filters: dict, start: int, stop: int) -> tuple[list[dict], int]:
 # Tables keep the names the ORM gives them, so that its compiled condition applies unchanged.
 
 
-def _score_side_page(where: tuple[str, list], order, start: int, stop: int) -> tuple[str, list]:
-    """Agencies with a value for the sort key from the score side, then those without."""
+def _score_side_page(
+    where: tuple[str, list], order, start: int, stop: int, *, total: tuple[str, list] | None
+) -> tuple[str, list]:
+    """Agencies with a value for the sort key from the score side, then those without.
+
+    ``total``: SQL and parameters for the number of matching agencies, if known apart.
+    """
     names = _names(connection.vendor)
     agency, score, joined = names.agency, names.score, names.joined
     where_sql, where_params = where
+    total_sql, total_params = total or (
+        f"(SELECT COUNT(*) FROM {agency} LEFT OUTER JOIN {score} ON {joined} "  # noqa: S608
+        f"WHERE {where_sql})",
+        where_params,
+    )
     key = names.columns[order[0][0]]
     with_value = f"{score} INNER JOIN {agency} ON {joined} WHERE {where_sql} AND {key} IS NOT NULL"
     # PostgreSQL evaluates a condition on a subquery alone once, first, and skips what it
@@ -164,8 +177,7 @@ def _score_side_page(where: tuple[str, list], order, start: int, stop: int) -> t
         f"WITH {before_page}with_value AS ("  # noqa: S608 - as above
         f"SELECT {names.select_list} FROM {with_value} {if_left}"
         f"ORDER BY {_order_by(order)} LIMIT %s OFFSET %s) "
-        f"SELECT page.*, (SELECT COUNT(*) FROM {agency} LEFT OUTER JOIN {score} ON {joined} "
-        f"WHERE {where_sql}) AS total, ({names.specialties}) AS specialties FROM ("
+        f"SELECT page.*, {total_sql} AS total, ({names.specialties}) AS specialties FROM ("
         f"SELECT * FROM with_value UNION ALL SELECT * FROM ("
         f"SELECT {names.select_list} FROM {agency} LEFT OUTER JOIN {score} ON {joined} "
         f"WHERE {where_sql} AND {key} IS NULL "
@@ -175,7 +187,7 @@ def _score_side_page(where: tuple[str, list], order, start: int, stop: int) -> t
     )
     size = stop - start
     params = before_params or [*where_params]  # before_page, with_value
-    params += [size, start, *where_params]  # with_value, the total
+    params += [size, start, *total_params]  # with_value, the total
     params += [*where_params, size, start, size, size]  # without_value, the page
     return sql, params
 

@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
 )
 
-from agencies.models import Agency, AgencyScore, Specialty
+from agencies.models import Agency, AgencyScore, ListedAgencyCount, Specialty
 
 # Each sort of the ranking: its database ordering (best first, no value last). Ranked
 # agencies are read through the index on the same columns (AgencyScore.Meta.indexes).
@@ -104,6 +104,19 @@ _SPECIALTY_CODES = Subquery(
 )
 
 
+def listed_count_sql() -> tuple[str, list]:
+    """SQL for the number of listed agencies, and its parameters: the count the database
+    keeps (ListedAgencyCount), or a count of them where it keeps none."""
+    kept = ListedAgencyCount._meta
+    counted, params = Agency.objects.listed().order_by().values("pk").query.sql_with_params()
+    return (
+        f"COALESCE((SELECT {kept.get_field('listed').column} FROM {kept.db_table} "  # noqa: S608
+        f"WHERE {kept.pk.column} = {ListedAgencyCount.SINGLETON}), "
+        f"(SELECT COUNT(*) FROM ({counted}) counted))",
+        list(params),
+    )
+
+
 @dataclass(frozen=True)
 class RankingCounts:
     """How many listed agencies match the filters, and how many of them hold a rank."""
@@ -143,16 +156,13 @@ class RankedAgencies:
         return RankingCounts(**counted)
 
     def _all_counts(self) -> RankingCounts:
-        # The most visited listing: every ranked score row less those of unlisted agencies
-        # (a hundred, through a partial index), rather than joining thousands of rows.
+        # The most visited listing: the listed agencies' kept count, and every ranked score
+        # row less those of unlisted agencies (a hundred, through a partial index), rather
+        # than joining thousands of rows.
         ranked = AgencyScore.objects.filter(rank__isnull=False)
-        counted = [
-            self._agencies,
-            ranked,
-            ranked.exclude(agency__is_active=True, agency__merged_into=None),
-        ]
-        parts, params = [], []
-        for queryset in counted:
+        listed_sql, params = listed_count_sql()
+        parts = [listed_sql]
+        for queryset in (ranked, ranked.exclude(agency__is_active=True, agency__merged_into=None)):
             sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
             parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
             params.extend(part_params)

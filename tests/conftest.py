@@ -89,7 +89,8 @@ def rows_from_data_migrations(request, django_db_blocker):
     """Put back the rows data migrations create, after a transactional test flushed them.
 
     Tests marked ``django_db(transaction=True)`` end by emptying every table, including the
-    specialties and the moderators' group, which later tests rely on like the schema itself.
+    specialties, the moderators' group and the kept count of listed agencies, which later
+    tests rely on like the schema itself.
     """
     if request.node.get_closest_marker("django_db") is None:
         yield
@@ -98,8 +99,9 @@ def rows_from_data_migrations(request, django_db_blocker):
 
     from django.apps import apps
     from django.contrib.auth.models import Group
+    from django.db import connection
 
-    from agencies.models import Specialty, SpecialtyCode
+    from agencies.models import Agency, ListedAgencyCount, Specialty, SpecialtyCode
 
     with django_db_blocker.unblock():
         if Specialty.objects.count() < len(SpecialtyCode.values):
@@ -110,4 +112,6 @@ def rows_from_data_migrations(request, django_db_blocker):
             importlib.import_module("reviews.migrations.0006_moderators_group").create_group(
                 apps, None
             )
+        if connection.vendor == "postgresql" and not ListedAgencyCount.objects.exists():
+            ListedAgencyCount.objects.create(listed=Agency.objects.listed().count())
     yield
