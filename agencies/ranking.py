@@ -8,6 +8,7 @@ reach them. The counts come first, in one query: the page's rows need to know wh
 ranked agencies end.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.db import connection
@@ -117,6 +118,21 @@ def listed_count_sql() -> tuple[str, list]:
     )
 
 
+@functools.cache
+def _all_counts_sql(vendor: str) -> tuple[str, tuple]:
+    """The unfiltered listing's counts: the listed agencies' kept count, and every ranked
+    score row less those of unlisted agencies (a hundred, through a partial index), rather
+    than joining thousands of rows. The statement never changes: built once per backend."""
+    ranked = AgencyScore.objects.filter(rank__isnull=False)
+    listed_sql, params = listed_count_sql()
+    parts = [listed_sql]
+    for queryset in (ranked, ranked.exclude(agency__is_active=True, agency__merged_into=None)):
+        sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
+        params.extend(part_params)
+    return f"SELECT {', '.join(parts)}", tuple(params)
+
+
 @dataclass(frozen=True)
 class RankingCounts:
     """How many listed agencies match the filters, and how many of them hold a rank."""
@@ -156,18 +172,9 @@ class RankedAgencies:
         return RankingCounts(**counted)
 
     def _all_counts(self) -> RankingCounts:
-        # The most visited listing: the listed agencies' kept count, and every ranked score
-        # row less those of unlisted agencies (a hundred, through a partial index), rather
-        # than joining thousands of rows.
-        ranked = AgencyScore.objects.filter(rank__isnull=False)
-        listed_sql, params = listed_count_sql()
-        parts = [listed_sql]
-        for queryset in (ranked, ranked.exclude(agency__is_active=True, agency__merged_into=None)):
-            sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
-            params.extend(part_params)
+        sql, params = _all_counts_sql(connection.vendor)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(parts)}", params)
+            cursor.execute(sql, params)
             listed, ranked_count, unlisted_ranked = cursor.fetchone()
         return RankingCounts(listed=listed, ranked=ranked_count - unlisted_ranked)
 
@@ -192,14 +199,17 @@ class RankedAgencies:
         if window.step is not None or stop is None or start < 0 or stop < start:
             raise TypeError("RankedAgencies takes slices [start:stop] only.")
         ranked_count = self.counts().ranked
-        ranked = self._rows(self._ranked(), ranked=True)[start : min(stop, ranked_count)]
-        unranked = self._rows(self._agencies.filter(score__rank__isnull=True), ranked=False)[
-            max(start - ranked_count, 0) : max(stop - ranked_count, 0)
-        ]
         if stop <= ranked_count:
-            return list(ranked)
+            return list(self._ranked_rows(start, stop))
+        unranked = self._rows(self._agencies.filter(score__rank__isnull=True), ranked=False)[
+            max(start - ranked_count, 0) : stop - ranked_count
+        ]
         if start >= ranked_count:
             return list(unranked)
+        ranked = self._ranked_rows(start, ranked_count)
         if not connection.features.supports_slicing_ordering_in_compound:
             return [*ranked, *unranked]  # SQLite, the local default: two queries on one page
         return list(ranked.union(unranked, all=True).order_by(F("is_ranked").desc(), *self._order))
+
+    def _ranked_rows(self, start: int, stop: int) -> QuerySet:
+        return self._rows(self._ranked(), ranked=True)[start:stop]
