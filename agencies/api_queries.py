@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Field, Prefetch, Q, QuerySet
-from django.db.models.expressions import Col, RawSQL
+from django.db.models.expressions import Col
 
 from agencies.matching import normalise_name
 from agencies.models import Agency, AgencyScore, Specialty
 from agencies.queries import follow_merges
-from agencies.ranking import listed_count_sql
+from agencies.ranking import listed_count_sql, specialty_holders
 
 # Sort keys a client may ask for, and the column each reads ("-key" reverses).
 ORDERINGS = {
@@ -76,8 +76,7 @@ def filtered_agencies(filters: dict) -> QuerySet[Agency]:
     if filters.get("city"):
         agencies = agencies.filter(city__iexact=filters["city"])
     if "specialty" in filters:
-        holders = RawSQL(_names(connection.vendor).holders, [filters["specialty"]])  # noqa: S611
-        agencies = agencies.filter(pk__in=holders)
+        agencies = agencies.filter(pk__in=specialty_holders(filters["specialty"]))
     if filters.get("min_engagements"):
         agencies = agencies.filter(score__engagements__gte=filters["min_engagements"])
     if search := filters.get("search", "").strip():
@@ -234,11 +233,6 @@ class _Names:
     columns: dict[str, str]  # LIST_COLUMNS name → qualified column
     select_list: str
     specialties: str  # a subquery: the codes of the agency in "page", joined by commas
-    # A subquery: the ids of the agencies holding the specialty whose code is the parameter.
-    # By the specialty's id, read first: the planner then knows from the link table's
-    # statistics how many agencies hold it, and starts from the narrower filter (a join on
-    # the code left it guessing). Written out: the ORM took longer to compile it (0.4 ms).
-    holders: str
 
 
 @functools.cache
@@ -270,12 +264,6 @@ def _names(vendor: str) -> _Names:
             f"INNER JOIN {quote(Specialty._meta.db_table)} "
             f"ON {qualified(through.get_field('specialty'))} = {qualified(Specialty._meta.pk)} "
             f"WHERE {qualified(through.get_field('agency'))} = page.{quote('pk')}"
-        ),
-        holders=(
-            f"SELECT {qualified(through.get_field('agency'))} "  # noqa: S608 - names only
-            f"FROM {quote(through.db_table)} WHERE {qualified(through.get_field('specialty'))} "
-            f"= (SELECT {qualified(Specialty._meta.pk)} FROM {quote(Specialty._meta.db_table)} "
-            f"WHERE {code} = %s)"
         ),
     )
 
