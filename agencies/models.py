@@ -330,7 +330,21 @@ class StaleAgency(models.Model):
         return f"{self.agency_id} stale since {self.marked_at:%Y-%m-%d %H:%M}"
 
 
-class ListedAgencyCount(models.Model):
+class SingleRow(models.Model):
+    """A table of one row, whose id is always 1."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="%(class)s_single_row"),
+        ]
+
+
+class ListedAgencyCount(SingleRow):
     """How many agencies are listed (one row), kept exact by triggers on the agency table.
 
     Counting the listed agencies reads every one of them (about 1 ms per 10,000 even from an
@@ -341,37 +355,25 @@ class ListedAgencyCount(models.Model):
     count instead (``agencies.ranking.listed_count_sql``).
     """
 
-    SINGLETON = 1
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
     listed = models.IntegerField(_("listed agencies"))
 
-    class Meta:
+    class Meta(SingleRow.Meta):
         verbose_name = _("listed agency count")
         verbose_name_plural = _("listed agency counts")
-        constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="listedagencycount_single_row"),
-        ]
 
     def __str__(self) -> str:
         return str(self.listed)
 
 
-class PlatformRates(models.Model):
+class PlatformRates(SingleRow):
     """The platform-wide rate of each metric, that agency rates are shrunk toward (one row)."""
 
-    SINGLETON = 1
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
     rates = models.JSONField(_("rates"), default=dict)
     updated_at = models.DateTimeField(_("updated"))
 
-    class Meta:
+    class Meta(SingleRow.Meta):
         verbose_name = _("platform-wide rates")
         verbose_name_plural = _("platform-wide rates")
-        constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="platformrates_single_row"),
-        ]
 
     def __str__(self) -> str:
         return f"Platform rates of {self.updated_at:%Y-%m-%d}"
