@@ -114,13 +114,20 @@ _SPECIALTY_CODES = Subquery(
 def listed_count_sql() -> tuple[str, list]:
     """SQL for the number of listed agencies, and its parameters: the count the database
     keeps (ListedAgencyCount), or a count of them where it keeps none."""
+    sql, params = _listed_count_sql(connection.vendor)
+    return sql, list(params)
+
+
+@functools.cache
+def _listed_count_sql(vendor: str) -> tuple[str, tuple]:
+    # The statement never changes: built once per backend, not on every page of the API.
     kept = ListedAgencyCount._meta
     counted, params = Agency.objects.listed().order_by().values("pk").query.sql_with_params()
     return (
         f"COALESCE((SELECT {kept.get_field('listed').column} FROM {kept.db_table} "  # noqa: S608
         f"WHERE {kept.pk.column} = {ListedAgencyCount.SINGLETON}), "
         f"(SELECT COUNT(*) FROM ({counted}) counted))",
-        list(params),
+        tuple(params),
     )
 
 
