@@ -30,3 +30,12 @@ class ClientKeepingRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = _ClientKeepingRedisCacheClient
+
+    def count(self, key: str, timeout: int) -> int:
+        """Add one to the counter at ``key``, made to last ``timeout`` seconds when new; the
+        new count. One round trip, where ``add`` then ``incr`` take three."""
+        key = self.make_and_validate_key(key)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.incr(key)
+        pipeline.expire(key, timeout, nx=True)
+        return pipeline.execute()[0]

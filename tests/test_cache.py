@@ -4,6 +4,8 @@ import threading
 
 from django.core.cache import caches
 
+from agencyrank.ratelimits import window_count
+
 BACKEND = "agencyrank.cache.ClientKeepingRedisCache"
 
 
@@ -36,3 +38,15 @@ def test_the_redis_cache_reuses_its_client_and_serves_other_threads(redis_url, s
     thread.start()
     thread.join()
     assert seen == [1]
+
+
+def test_a_window_counter_counts_in_redis_and_gives_back_through_the_cache(redis_url, settings):
+    settings.CACHES = {"default": {"BACKEND": BACKEND, "LOCATION": redis_url}}
+    cache = caches["default"]
+
+    assert [window_count("tries", 60) for _ in range(3)] == [1, 2, 3]
+    cache.decr("tries")  # as a refund gives one back
+    assert window_count("tries", 60) == 3
+    assert cache.get("tries") == 3
+    # It lasts from its first count: later counts do not push its expiry back.
+    assert 0 < cache._cache.get_client().ttl(cache.make_key("tries")) <= 60

@@ -476,7 +476,8 @@ def test_a_throttled_address_is_let_in_again_when_its_window_ends(
     client, settings, monkeypatch, redis_url, counted_in
 ):
     if counted_in == "Redis":
-        settings.REDIS_URL = redis_url
+        backend = "agencyrank.cache.ClientKeepingRedisCache"
+        settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": redis_url}}
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
         "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}
     }
