@@ -42,6 +42,11 @@ def make_new_user(**fields) -> User:
     return make_user(date_joined=timezone.now(), **fields)
 
 
+def days_ago(days: int) -> datetime.date:
+    """The date ``days`` days before today, in the site's time zone."""
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
 def make_agency(*, name: str | None = None, country: str = "GB", **fields) -> Agency:
     """An agency created through the service."""
     return agency_create(name=name or f"Agency {next(_numbers)}", country=country, **fields)

@@ -3,7 +3,6 @@
 Real PostgreSQL throughout: the events' composite foreign key and the row locks are its own.
 """
 
-import datetime
 import threading
 
 import pytest
@@ -29,16 +28,19 @@ from agencies.services import agency_mark_set
 from reviews.event_kinds import Kind
 from reviews.models import Engagement, Event, ModerationAction, ModerationActionKind, Review
 from tests.agencies.representative_helpers import claim_of, make_representative
-from tests.factories import make_agency, make_engagement, make_event, make_review, make_user
+from tests.factories import (
+    days_ago,
+    make_agency,
+    make_engagement,
+    make_event,
+    make_review,
+    make_user,
+)
 from tests.reviews.moderation_helpers import make_moderator
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-def days_ago(days: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=days)
 
 
 @pytest.fixture

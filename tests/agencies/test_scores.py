@@ -13,15 +13,18 @@ from agencies import scores
 from agencies.models import AgencyScore, PlatformRates, ScoreSnapshot, StaleAgency
 from reviews.event_kinds import Kind
 from reviews.services import engagement_create, event_create, review_publish
-from tests.factories import make_agency, make_engagement, make_event, make_review, make_user
+from tests.factories import (
+    days_ago,
+    make_agency,
+    make_engagement,
+    make_event,
+    make_review,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-def days_ago(days: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=days)
 
 
 def log(engagement, *steps: tuple[int, str]):

@@ -1,18 +1,15 @@
 """A moderator's shift in a real browser: sign in with a code, reject a risky review, check
 the author was told why, and find the decision in the moderation log."""
 
-import datetime
-
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from reviews.event_kinds import Kind
 from reviews.models import ModerationAction, Review, ReviewStatus
 from reviews.services import engagement_create, event_create, review_submit
 from tests.browser.signing_in import moderator_with_app, sign_in_with_code
-from tests.factories import make_agency, make_user
+from tests.factories import days_ago, make_agency, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +21,6 @@ REVIEW_TEXT = (
     "and ask him yourself why."
 )
 NOTE = "Please describe what happened without anyone's phone number."
-
-
-def days_ago(days: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
 
 
 @pytest.fixture

@@ -7,11 +7,8 @@ another, which reaches the moderation queue; the moderator upholds it, and the
 representative sees the outcome. Nobody's identity as a candidate shows at any step.
 """
 
-import datetime
-
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from agencies.models import AgencyClaim, ClaimStatus
@@ -19,7 +16,7 @@ from reviews.models import AgencyReply, Report, ReportKind, Review, ReviewStatus
 from reviews.moderation import moderator_grant, review_approve
 from reviews.services import engagement_create, event_create, review_submit
 from tests.browser.signing_in import moderator_with_app, sign_in, sign_in_with_code
-from tests.factories import make_agency, make_user
+from tests.factories import days_ago, make_agency, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +27,6 @@ AUTHOR_EMAIL = "candid.candidate@example.com"
 FAIR_REVIEW = "They took three weeks to tell me the role had been filled, then went quiet."
 UNFAIR_REVIEW = "Their recruiter Ana Pérez is useless; ring her at home and tell her so, everyone."
 REPLY = "We are sorry for the wait. Every candidate now hears from us within a week."
-
-
-def days_ago(days: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
 
 
 @pytest.fixture

@@ -10,15 +10,18 @@ from agencies.models import Agency
 from reviews.event_kinds import Kind
 from reviews.models import Engagement, Event, Review, ReviewStatus, ReviewStatusChange
 from reviews.services import review_publish
-from tests.factories import make_agency, make_engagement, make_event, make_review, make_user
+from tests.factories import (
+    days_ago,
+    make_agency,
+    make_engagement,
+    make_event,
+    make_review,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-def days_ago(days: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=days)
 
 
 @pytest.fixture

@@ -12,18 +12,13 @@ from reviews.event_kinds import Kind
 from reviews.models import Engagement, ModerationAction, ModerationActionKind, ModerationReason
 from reviews.moderation import agency_score_release, held_engagements_decide
 from reviews.services import engagement_create, event_create
-from tests.factories import make_agency, make_engagement, make_event, make_user
+from tests.factories import days_ago, make_agency, make_engagement, make_event, make_user
 from tests.reviews.moderation_helpers import make_moderator, make_old_user
 from tests.reviews.test_risk_screening import brigade, well_rated_agency
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 PASSWORD = "a-long-test-password-42"
-
-
-def days_ago(days: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=days)
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """What arrives is screened: risk signals are stored, risky engagements held, bursts frozen."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
@@ -11,6 +9,7 @@ from reviews.event_kinds import Kind
 from reviews.models import Engagement, ModerationAction, ModerationActionKind, Review
 from reviews.services import engagement_create, event_create, review_submit, review_update
 from tests.factories import (
+    days_ago,
     make_agency,
     make_engagement,
     make_event,
@@ -22,10 +21,6 @@ from tests.reviews.moderation_helpers import make_old_user
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-def days_ago(days: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=days)
 
 
 def log_engagement(candidate, agency, *kinds_and_days) -> Engagement:

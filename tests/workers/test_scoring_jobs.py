@@ -33,16 +33,12 @@ from reviews.event_kinds import Kind
 from reviews.models import Event, NudgeAnswer, SilenceNudge, Source
 from reviews.services import engagement_create, event_create
 from reviews.tasks import send_silence_nudge, silence_sweep
-from tests.factories import make_agency, make_engagement, make_event, make_user
+from tests.factories import days_ago, make_agency, make_engagement, make_event, make_user
 from tests.workers.conftest import DEAD_BROKER_URL, WAIT_SECONDS, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RECOMPUTE = recompute_agency_score.name
-
-
-def days_ago(days: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
 
 
 def log_answered_engagement(agency, *, days: int = 40):
