@@ -21,7 +21,7 @@ from django.db.models.expressions import Col
 from agencies.matching import normalise_name
 from agencies.models import Agency, AgencyScore, Specialty
 from agencies.queries import follow_merges
-from agencies.ranking import listed_count_sql, specialty_holders
+from agencies.ranking import listed_count_sql, listed_matching
 
 # Sort keys a client may ask for, and the column each reads ("-key" reverses).
 ORDERINGS = {
@@ -70,15 +70,12 @@ AGENCY_FILTERS = ("country", "city", "specialty", "search")
 
 def filtered_agencies(filters: dict) -> QuerySet[Agency]:
     """The listed agencies matching validated ``filters``, unordered."""
-    agencies = Agency.objects.listed()
-    if "country" in filters:
-        agencies = agencies.filter(country=filters["country"])
-    if filters.get("city"):
-        agencies = agencies.filter(city__iexact=filters["city"])
-    if "specialty" in filters:
-        agencies = agencies.filter(pk__in=specialty_holders(filters["specialty"]))
-    if filters.get("min_engagements"):
-        agencies = agencies.filter(score__engagements__gte=filters["min_engagements"])
+    agencies = listed_matching(
+        country=filters.get("country", ""),
+        city=filters.get("city", ""),
+        specialty=filters.get("specialty", ""),
+        min_engagements=filters.get("min_engagements"),
+    )
     if search := filters.get("search", "").strip():
         # The normalised key ignores case, accents and legal forms, as the site search does.
         matches = Q(name__icontains=search)

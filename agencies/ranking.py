@@ -78,25 +78,28 @@ def _specialty_holders_sql(vendor: str) -> str:
     )
 
 
-def _filtered(
-    *,
-    search: str = "",
-    country: str = "",
-    city: str = "",
-    specialty: str = "",
-    min_evidence: int | None = None,
+def listed_matching(
+    *, country: str = "", city: str = "", specialty: str = "", min_engagements: int | None = None
 ) -> QuerySet[Agency]:
+    """Listed agencies in ``country``, in ``city`` (any case), holding ``specialty`` and with
+    at least ``min_engagements`` counted; a blank filter matches all. The ranking's and the
+    API's filters, apart from their searches."""
     agencies = Agency.objects.listed()
-    if search:
-        agencies = agencies.filter(Q(name__icontains=search) | Q(domain__icontains=search))
     if country:
         agencies = agencies.filter(country=country)
     if city:
         agencies = agencies.filter(city__iexact=city)
     if specialty:
         agencies = agencies.filter(pk__in=specialty_holders(specialty))
-    if min_evidence:
-        agencies = agencies.filter(score__engagements__gte=min_evidence)
+    if min_engagements:
+        agencies = agencies.filter(score__engagements__gte=min_engagements)
+    return agencies
+
+
+def _filtered(*, search: str = "", min_evidence: int | None = None, **filters) -> QuerySet[Agency]:
+    agencies = listed_matching(min_engagements=min_evidence, **filters)
+    if search:
+        agencies = agencies.filter(Q(name__icontains=search) | Q(domain__icontains=search))
     return agencies
 
 
