@@ -104,9 +104,19 @@ def forbidden_strings(candidates) -> list[str]:
             f"{moment:%B} {moment.day}, {moment.year}",  # March 17, 2026
             f"{moment.day} {moment:%B} {moment.year}",  # 17 March 2026
             f"{moment.day} de marzo de {moment.year}",
-            f"{moment:%H:%M}",
         ]
     return strings
+
+
+def exact_times() -> list[re.Pattern]:
+    """A review's hour and minute, standing alone.
+
+    "09:41" alone would also match a public timestamp's minutes and seconds, as in
+    "03:09:41", whenever the suite happens to run at such a moment.
+    """
+    return [
+        re.compile(rf"(?<![\d:]){moment:%H:%M}(?![\d])") for moment in (PUBLISHED_AT, SUBMITTED_AT)
+    ]
 
 
 @pytest.fixture
@@ -168,6 +178,8 @@ def test_no_public_page_or_api_response_identifies_a_candidate_or_dates_a_review
     for path, body in pages.items():
         for forbidden in forbidden_strings(candidates):
             assert forbidden not in body, f"{path} shows {forbidden!r}"
+        for pattern in exact_times():
+            assert not pattern.search(body), f"{path} shows {pattern.pattern!r}"
 
 
 def test_the_api_carries_no_candidate_or_review_timestamp_field(client, public_data):
