@@ -22,6 +22,7 @@ from agencies.matching import normalise_name
 from agencies.models import Agency, AgencyScore, Specialty
 from agencies.queries import follow_merges
 from agencies.ranking import listed_count_sql, listed_matching
+from agencyrank.prepared import execute_prepared
 
 # Sort keys a client may ask for, and the column each reads ("-key" reverses).
 ORDERINGS = {
@@ -113,7 +114,10 @@ def agency_page(filters: dict, start: int, stop: int) -> tuple[list[dict], int]:
         total = listed_count_sql() if not filters.get("min_engagements") else None
         sql, params = _score_side_page(where, order, start, stop, total=total)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if narrowed:  # planned for its values: a country or a search can match 3 or 3,000
+            cursor.execute(sql, params)
+        else:  # the same statement for every page of the unfiltered list
+            execute_prepared(cursor, sql, params)
         rows = cursor.fetchall()
     for index, converters, column in _converters():  # SQLite's dates and booleans
         for row_index, row in enumerate(rows):

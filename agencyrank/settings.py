@@ -130,6 +130,14 @@ try:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The public pages' fixed statements are prepared once per connection and planned
+        # once, from the statement alone (agencyrank/prepared.py). This setting applies to
+        # prepared statements and PL/pgSQL only; every other query is planned as usual.
+        database_options = DATABASES["default"].setdefault("OPTIONS", {})
+        database_options["options"] = " ".join(
+            filter(None, [database_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
+        )
 except (ValueError, dj_database_url.ParseError) as error:
     # The URL is not echoed: it may hold a password.
     raise ImproperlyConfigured(

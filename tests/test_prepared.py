@@ -1,0 +1,74 @@
+"""Prepared statements: the public pages' fixed statements are planned once per connection."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from agencyrank.prepared import execute_prepared
+from tests.factories import make_agency
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+    ),
+]
+
+
+def prepared_texts() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def run(sql, params):
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, params)
+        return cursor.fetchall()
+
+
+def test_a_statement_gives_the_same_rows_as_a_plain_query_and_is_prepared_once():
+    sql = "SELECT %s::int + 1, %s::text || '%%' /* prepared-once */"
+    assert run(sql, [1, "fifty"]) == [(2, "fifty%")]
+    assert run(sql, [41, "ninety"]) == [(42, "ninety%")]
+    texts = [text for text in prepared_texts() if "prepared-once" in text]
+    assert len(texts) == 1
+    assert "$1::int + 1, $2::text || '%'" in texts[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_the_statement_again():
+    sql = "SELECT %s::int * 2 /* after-reconnect */"
+    assert run(sql, [4]) == [(8,)]
+    connection.close()
+    assert run(sql, [5]) == [(10,)]
+
+
+def test_a_rolled_back_transaction_keeps_the_statement():
+    sql = "SELECT %s::int - 1 /* after-rollback */"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert run(sql, [3]) == [(2,)]
+        raise RuntimeError("roll back")
+    assert run(sql, [10]) == [(9,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_list_runs_one_query_whether_or_not_its_statement_was_prepared(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    for number in range(3):
+        make_agency(name=f"Prepared Agency {number}")
+    counts, bodies = [], []
+    for _ in range(2):
+        if not counts:
+            connection.close()  # the first request on a fresh connection
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/agencies/")
+        counts.append(len(queries))
+        bodies.append(response.json())
+    assert counts[0] == counts[1]
+    assert [agency["name"] for agency in bodies[1]["results"]] == [
+        "Prepared Agency 0",
+        "Prepared Agency 1",
+        "Prepared Agency 2",
+    ]
+    assert any("EXECUTE" in query["sql"] for query in queries.captured_queries)
