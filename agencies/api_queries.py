@@ -105,8 +105,11 @@ def agency_page(filters: dict, start: int, stop: int) -> tuple[list[dict], int]:
     fields None for an agency not scored yet, and "specialties", its codes in code order.
     """
     order = list_order(filters.get("ordering"))
-    where = _where_of(filtered_agencies(filters))
     narrowed = any(filters.get(name) for name in AGENCY_FILTERS)
+    if narrowed or filters.get("min_engagements"):
+        where = _where_of(filtered_agencies(filters))
+    else:  # every listed agency: the most asked-for list, its condition compiled once
+        where = _listed_where(connection.vendor)
     if narrowed or order[0][0] == "name":
         sql, params = _agency_side_page(where, order, start, stop, count_apart=not narrowed)
     else:
@@ -222,6 +225,13 @@ def _where_of(agencies: QuerySet[Agency]) -> tuple[str, list]:
     if not {alias for alias in query.alias_map if query.alias_refcount[alias]} <= tables:
         raise ValueError(f"The list's filters may join only {sorted(tables)}.")
     return query.get_compiler(connection=connection).compile(query.where)
+
+
+@functools.cache
+def _listed_where(vendor: str) -> tuple[str, tuple]:
+    """The WHERE condition of every listed agency, compiled once per backend (``vendor``)."""
+    where_sql, params = _where_of(filtered_agencies({}))
+    return where_sql, tuple(params)
 
 
 @dataclass(frozen=True)
