@@ -8,7 +8,7 @@ gunicorn and wrk. Never part of the test run.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agencyrank_pagebench \\
         .venv/bin/python bench/pages_in_process.py [--requests 60] [URL ...]
 
-Without URLs: the trivial view and the pages bench/pages.py loads.
+Without URLs: the trivial view, the bare reference page and the pages bench/pages.py loads.
 """
 
 import argparse
@@ -48,7 +48,7 @@ def main() -> None:
     urls = args.urls
     if not urls:
         slugs = pages.pick_agencies(scoring.connect_params(url))
-        urls = [pages.TRIVIAL, "/agencies/", f"/agencies/?{pages.FILTERED_QUERY}"]
+        urls = [pages.TRIVIAL, pages.BARE, "/agencies/", f"/agencies/?{pages.FILTERED_QUERY}"]
         urls += [f"/agencies/{slugs[0]}/", f"/compare/?agencies={','.join(slugs)}"]
         urls += ["/api/agencies/"]
 

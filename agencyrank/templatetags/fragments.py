@@ -15,7 +15,6 @@ Nothing here holds data: a changed score never needs this output to be thrown aw
 """
 
 from django import template
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -34,8 +33,9 @@ class PerLanguageNode(template.Node):
             return self.rendered[language]
         except KeyError:
             # Two threads may render the same fragment at once; both get the same markup.
-            # context.new(): the same template and settings, none of the values.
-            output = mark_safe(self.nodelist.render(context.new()))
+            # context.new(): the same template and settings, none of the values. The output
+            # is a SafeString, as any rendered nodelist is.
+            output = self.nodelist.render(context.new())
             self.rendered[language] = output
             return output
 
