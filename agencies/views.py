@@ -11,14 +11,15 @@ from agencies.display import (
     metric_rows,
     reply_time_chart,
     review_articles,
+    score_words,
     specialty_list,
     trend_chart,
 )
 from agencies.forms import SORT_CHOICES, RankingSearchForm
 from agencies.list_views import mark_panel_context
 from agencies.queries import (
-    agency_specialty_codes_of,
-    public_agency,
+    listed_agency_or_target,
+    listed_agency_page,
     published_reviews,
     score_snapshots,
 )
@@ -85,11 +86,13 @@ def ranking(request):
 @require_safe
 def agency_detail(request, slug):
     """One agency: its score, metrics in plain words, flags and published reviews."""
-    agency = public_agency(slug)
+    agency = listed_agency_page(slug)
     if agency is None:
-        raise Http404
-    if agency.slug != slug:
-        return redirect("agencies:detail", slug=agency.slug, permanent=True)
+        # A merged agency's address leads to the agency it now is; anything else is unknown.
+        target = listed_agency_or_target(slug)
+        if target is None:
+            raise Http404
+        return redirect("agencies:detail", slug=target.slug, permanent=True)
     score = getattr(agency, "score", None)
     # The private-list panel is the one per-person part of the page; visitors all get the same.
     mark_panel = mark_panel_context(request.user, agency) if request.user.is_authenticated else {}
@@ -100,9 +103,10 @@ def agency_detail(request, slug):
             "agency": agency,
             "score": score,
             "ranked": score is not None and score.rank is not None,
+            "score_words": score_words(score),
             "metrics": metric_rows(score),
             "flags": flag_rows(score),
-            "specialties": specialty_list(agency_specialty_codes_of(agency)),
+            "specialties": specialty_list(agency.specialty_codes),
             "reviews": review_articles(published_reviews(agency)),
             "trend": trend_chart(score_snapshots(agency)),
             "reply_times": reply_time_chart(score.evidence if score else None),

@@ -80,8 +80,8 @@ BUDGETS = [
     ("/agencies/", 2),
     ("/agencies/?country=GB&city=leeds&specialty=technology&min_evidence=5&sort=reply_rate", 2),
     ("/agencies/?q=budget&sort=rating&page=2", 2),
-    # the agency with its score, specialties, reviews with replies, snapshots
-    ("/agencies/{slug}/", 4),
+    # the agency with its score and specialties, reviews with replies, snapshots
+    ("/agencies/{slug}/", 3),
     ("/how-scores-work/", 0),
     # every listed agency's slug and score date
     ("/sitemap.xml", 1),

@@ -330,8 +330,8 @@ def test_the_agency_page_runs_the_same_queries_whatever_the_number_of_reviews(
         ScoreSnapshot.objects.create(
             agency=agency, month=datetime.date(2026, month, 1), score=50 + month, engagements=9
         )
-    # The agency with its score, its specialties, its reviews with their replies, snapshots.
-    with django_assert_num_queries(4):
+    # The agency with its score and specialties, its reviews with their replies, snapshots.
+    with django_assert_num_queries(3):
         response = client.get(f"/agencies/{agency.slug}/")
     assert response.status_code == 200
 
