@@ -7,10 +7,12 @@ render them (agencies/_score.html, agencies/_flags.html) and as Django's floatfo
 widthratio would.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+from itertools import product
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,12 +25,8 @@ from agencies.display import flag_badges
 from agencies.models import SpecialtyCode
 
 NO_VALUE = "—"
-# Score-row flag columns in the order the agency page lists its badges (AgencyScore.flags).
-FLAG_FIELDS = (
-    ("ghosting", "score__flag_ghosting"),
-    ("cv_harvesting", "score__flag_cv_harvesting"),
-    ("salary_fishing", "score__flag_salary_fishing"),
-)
+# Score-row flags in the order the agency page lists its badges (AgencyScore.flags).
+FLAGS = ("ghosting", "cv_harvesting", "salary_fishing")
 _WHOLE = Decimal(1)
 _TENTH = Decimal("0.1")
 
@@ -36,7 +34,6 @@ _TENTH = Decimal("0.1")
 # was a large share of the page's time, and names only change with the language.
 _country_names: dict[str, dict[str, str]] = {}
 _specialty_names: dict[str, dict[str, str]] = {}
-_flag_cells: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
 def country_names() -> dict[str, str]:
@@ -59,9 +56,25 @@ def specialty_names() -> dict[str, str]:
     return names
 
 
+def _escape(text: str) -> str:
+    """``text`` escaped as Django's escape does (html.escape), or as it is if nothing in it
+    needs escaping, which is most names and places, for less than half the time."""
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return escape(text)
+    return text
+
+
 def _whole(value: float) -> str:
-    """``value|floatformat:0`` for scores (0 to 100): rounded half up, never grouped."""
-    return str(Decimal(str(value)).quantize(_WHOLE, rounding=ROUND_HALF_UP))
+    """``value|floatformat:0`` for scores (0 to 100): rounded half up, never grouped.
+
+    Without Decimal for the usual value: a float's fraction after its whole part is exact, and
+    is a half or more exactly when its shortest decimal form (what floatformat rounds) is.
+    Negative values, which scores never take, keep floatformat's own way ("-0" included).
+    """
+    if value < 0:
+        return str(Decimal(str(value)).quantize(_WHOLE, rounding=ROUND_HALF_UP))
+    whole = math.floor(value)
+    return str(whole + 1 if value - whole >= 0.5 else whole)
 
 
 def _tenths(value: float, decimal_separator: str) -> str:
@@ -70,34 +83,47 @@ def _tenths(value: float, decimal_separator: str) -> str:
     return str(rounded).replace(".", decimal_separator)
 
 
-def _flags_cell(flags: tuple[str, ...]) -> str:
-    """The agency page's flag badges (agencies/_flags.html) for ``flags``, once per language."""
-    key = (get_language() or "", flags)
-    html = _flag_cells.get(key)
-    if html is None:
-        context = {"score": {"flags": flags}, "flag_badges": flag_badges()}
-        html = _flag_cells[key] = render_to_string("agencies/_flags.html", context)
-    return html
+@dataclass(frozen=True)
+class _Words:
+    """The rows' fixed words in one language, escaped for HTML once."""
+
+    countries: dict[str, str]  # code → name
+    specialties: dict[str, str]  # code → label
+    compare: str  # "Compare %(name)s"
+    score_range: str  # "%(score)s (%(low)s to %(high)s)", with an en dash
+    not_enough_data: str
+    rating: str  # "%(rating)s / 5"
+    decimal_separator: str
+    flags: dict[tuple[bool, bool, bool], str]  # (ghosting, cv, salary) → the flags cell
 
 
-# Each row's markup, filled with values escaped as Django's escape does (html.escape): printing
-# some 700 values a page through the template engine cost more than the rest of the page. The
-# cells are those of the table headers in templates/agencies/ranking.html.
-_COMPARE_CELL = (
-    '<td class="compare-pick"><input type="checkbox" name="agencies" value="{slug}"'
-    ' form="compare-form" id="compare-{slug}"><label class="visually-hidden"'
-    ' for="compare-{slug}">{compare}</label></td>'
-)
-_RANKED_ROW = (
-    "<tr>" + _COMPARE_CELL + "<td>{rank}</td>"
-    '<td><a href="{url}">{name}</a></td>'
-    "<td>{location}</td><td>{specialties}</td><td>{score}</td><td>{engagements}</td>"
-    "<td>{reply_rate}</td><td>{rating}</td><td>{flags}</td></tr>\n"
-)
-_UNRANKED_ROW = (
-    "<tr>" + _COMPARE_CELL + '<td><a href="{url}">{name}</a></td>'
-    "<td>{location}</td><td>{specialties}</td><td>{engagements}</td></tr>\n"
-)
+# The rows' words by language: they depend only on the code and the language, and looking up
+# and escaping them cell by cell cost about a third of the rows' time.
+_words: dict[str, _Words] = {}
+
+
+def _words_of_language() -> _Words:
+    language = get_language() or ""
+    words = _words.get(language)
+    if words is None:
+        words = _words[language] = _Words(
+            countries={code: escape(name) for code, name in country_names().items()},
+            specialties={code: escape(label) for code, label in specialty_names().items()},
+            compare=escape(gettext("Compare %(name)s")),
+            score_range=escape(gettext("%(score)s (%(low)s–%(high)s)")),  # noqa: RUF001
+            not_enough_data=escape(gettext("Not enough data yet")),
+            rating=escape(gettext("%(rating)s / 5")),
+            decimal_separator=escape(get_format("DECIMAL_SEPARATOR")),
+            flags={raised: _flags_cell(raised) for raised in product((False, True), repeat=3)},
+        )
+    return words
+
+
+def _flags_cell(raised: tuple[bool, ...]) -> str:
+    """The agency page's flag badges (agencies/_flags.html) for the ``raised`` FLAGS."""
+    flags = tuple(flag for flag, is_raised in zip(FLAGS, raised, strict=True) if is_raised)
+    context = {"score": {"flags": flags}, "flag_badges": flag_badges()}
+    return render_to_string("agencies/_flags.html", context)
 
 
 @dataclass(frozen=True)
@@ -113,69 +139,73 @@ def ranking_rows(agencies: Iterable) -> RankingRows:
 
     Cells read as the agency page words them: score with its range, reply rate
     as a percentage, rating out of five, flags as badges, "—" where there is no value.
+    Each agency's text is escaped once, as Django's escape does (html.escape); numbers and
+    the words above need none. The cells are those of the table headers in
+    templates/agencies/ranking.html.
     """
-    country_name = country_names()
-    specialty_name = specialty_names()
-    compare = gettext("Compare %(name)s")
-    score_range = gettext("%(score)s (%(low)s–%(high)s)")  # noqa: RUF001 (en dash)
-    not_enough_data = escape(gettext("Not enough data yet"))
-    rating_out_of_five = gettext("%(rating)s / 5")
-    decimal_separator = get_format("DECIMAL_SEPARATOR")
+    words = _words_of_language()
+    country_name, specialty_name = words.countries, words.specialties
     # Every agency's address differs only by its slug; reversing once keeps the URLconf's word.
     detail_url = reverse("agencies:detail", kwargs={"slug": "slug"})
     slug_at = detail_url.rindex("slug")
-    url_start, url_end = detail_url[:slug_at], detail_url[slug_at + len("slug") :]
+    url_start, url_end = escape(detail_url[:slug_at]), escape(detail_url[slug_at + len("slug") :])
     ranked, unranked = [], []
+    specialties_of: dict[str | None, str] = {}  # this page's agencies share a few sets
     for agency in agencies:
+        slug, name = _escape(agency.slug), _escape(agency.name)
         country = country_name.get(agency.country, "")
-        cells = {
-            "slug": escape(agency.slug),
-            "name": escape(agency.name),
-            "url": escape(f"{url_start}{agency.slug}{url_end}"),
-            "compare": escape(compare % {"name": agency.name}),
-            "location": escape(f"{agency.city}, {country}" if agency.city else country),
-            "specialties": escape(
+        location = f"{_escape(agency.city)}, {country}" if agency.city else country
+        codes = agency.specialty_codes
+        specialties = specialties_of.get(codes)
+        if specialties is None:
+            specialties = specialties_of[codes] = (
                 ", ".join(
-                    specialty_name.get(code, code)
-                    for code in sorted((agency.specialty_codes or "").split(","))
+                    specialty_name.get(code) or _escape(code)
+                    for code in sorted((codes or "").split(","))
                     if code
                 )
                 or NO_VALUE
-            ),
-        }
-        if not agency.is_ranked:
-            unranked.append(
-                _UNRANKED_ROW.format(**cells, engagements=agency.score__engagements or 0)
             )
+        start = (
+            f'<tr><td class="compare-pick"><input type="checkbox" name="agencies" value="{slug}"'
+            f' form="compare-form" id="compare-{slug}"><label class="visually-hidden"'
+            f' for="compare-{slug}">{words.compare % {"name": name}}</label></td>'
+        )
+        agency_cells = (
+            f'<td><a href="{url_start}{slug}{url_end}">{name}</a></td>'
+            f"<td>{location}</td><td>{specialties}</td>"
+        )
+        if not agency.is_ranked:
+            engagements = agency.score__engagements or 0
+            unranked.append(f"{start}{agency_cells}<td>{engagements}</td></tr>\n")
             continue
         score, rating, reply_rate = (
             agency.score__score,
             agency.score__rating,
             agency.score__reply_rate,
         )
+        if score is None:
+            score_cell = words.not_enough_data
+        else:
+            score_cell = words.score_range % {
+                "score": _whole(score),
+                "low": _whole(agency.score__score_low),
+                "high": _whole(agency.score__score_high),
+            }
+        if rating is None:
+            rating_cell = NO_VALUE
+        else:
+            rating_cell = words.rating % {"rating": _tenths(rating, words.decimal_separator)}
+        flags = words.flags[
+            bool(agency.score__flag_ghosting),
+            bool(agency.score__flag_cv_harvesting),
+            bool(agency.score__flag_salary_fishing),
+        ]
         ranked.append(
-            _RANKED_ROW.format(
-                **cells,
-                rank=agency.score__rank,
-                engagements=agency.score__engagements,
-                score=not_enough_data
-                if score is None
-                else escape(
-                    score_range
-                    % {
-                        "score": _whole(score),
-                        "low": _whole(agency.score__score_low),
-                        "high": _whole(agency.score__score_high),
-                    }
-                ),
-                reply_rate=NO_VALUE if reply_rate is None else f"{round(reply_rate * 100)}%",
-                rating=NO_VALUE
-                if rating is None
-                else escape(rating_out_of_five % {"rating": _tenths(rating, decimal_separator)}),
-                flags=_flags_cell(
-                    tuple(flag for flag, field in FLAG_FIELDS if getattr(agency, field))
-                ),
-            )
+            f"{start}<td>{agency.score__rank}</td>{agency_cells}<td>{score_cell}</td>"
+            f"<td>{agency.score__engagements}</td>"
+            f"<td>{NO_VALUE if reply_rate is None else f'{round(reply_rate * 100)}%'}</td>"
+            f"<td>{rating_cell}</td><td>{flags}</td></tr>\n"
         )
     # Every value above is escaped; the markup is this module's own.
     return RankingRows(

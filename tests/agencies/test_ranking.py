@@ -46,35 +46,50 @@ def pages_of(agencies: RankedAgencies) -> list[list]:
     return [list(paginator.page(number).object_list) for number in paginator.page_range]
 
 
+# The unfiltered ranking finds where its ranked agencies end in each page's own statement; a
+# filtered one counts them with the listed ones. Every agency of the listing is in Great
+# Britain, so the country filter lists them all.
+EVERY_AGENCY = [{}, {"country": "GB"}]
+LISTING_IDS = ["unfiltered", "filtered"]
+
+
+@pytest.mark.parametrize("filters", EVERY_AGENCY, ids=LISTING_IDS)
 @pytest.mark.parametrize(
     ("ranked", "unranked", "scoreless"),
     [(0, 7, 2), (10, 0, 0), (13, 9, 3), (20, 4, 0), (25, 24, 6)],
     ids=["none ranked", "ranked fill a page", "boundary mid-page", "boundary on a page", "deep"],
 )
 def test_every_page_lists_ranked_agencies_in_rank_order_then_the_others_each_once(
-    ranked, unranked, scoreless
+    ranked, unranked, scoreless, filters
 ):
     ranked_names, unranked_names = listing(ranked, unranked, scoreless=scoreless)
-    agencies = RankedAgencies()
+    agencies = RankedAgencies(**filters)
     pages = pages_of(agencies)
     rows = [row for page in pages for row in page]
     assert [row.name for row in rows] == ranked_names + unranked_names
-    assert [row.is_ranked for row in rows] == [True] * ranked + [False] * len(unranked_names)
-    assert agencies.counts().listed == ranked + unranked + scoreless
-    assert agencies.counts().ranked == ranked
+    assert [bool(row.is_ranked) for row in rows] == [True] * ranked + [False] * len(unranked_names)
+    assert agencies.count() == ranked + unranked + scoreless
 
 
-def test_each_page_reads_its_agencies_in_one_query_wherever_ranked_agencies_end():
+@pytest.mark.parametrize("filters", EVERY_AGENCY, ids=LISTING_IDS)
+def test_each_page_reads_its_agencies_in_one_query_wherever_ranked_agencies_end(filters):
     listing(13, 20)
-    agencies = RankedAgencies()
-    agencies.counts()
+    agencies = RankedAgencies(**filters)
+    agencies.count()
     for start in (0, 10, 20, 30):  # ranked only, both groups, the rest only, the last rows
         with CaptureQueriesContext(connection) as queries:
             agencies[start : start + PAGE_SIZE]
         assert len(queries) == 1
 
 
-def test_a_sort_by_reply_rate_puts_ranked_agencies_without_one_last_among_the_ranked():
+@pytest.mark.parametrize("filters", EVERY_AGENCY, ids=LISTING_IDS)
+def test_a_page_past_the_last_agency_is_empty(filters):
+    listing(3, 2)
+    assert RankedAgencies(**filters)[10:20] == []
+
+
+@pytest.mark.parametrize("filters", EVERY_AGENCY, ids=LISTING_IDS)
+def test_a_sort_by_reply_rate_puts_ranked_agencies_without_one_last_among_the_ranked(filters):
     fast = make_agency(name="Fast")
     make_score(agency=fast, score=70, rank=2, engagements=9, reply_rate=0.9)
     unknown = make_agency(name="Unknown")
@@ -84,7 +99,7 @@ def test_a_sort_by_reply_rate_puts_ranked_agencies_without_one_last_among_the_ra
     early = make_agency(name="Early")
     make_score(agency=early, engagements=2, reply_rate=1.0)
 
-    names = [row.name for row in RankedAgencies(sort="reply_rate")[0:10]]
+    names = [row.name for row in RankedAgencies(sort="reply_rate", **filters)[0:10]]
 
     assert names == ["Fast", "Slow", "Unknown", "Early"]
 
@@ -99,8 +114,30 @@ def test_filters_apply_to_both_groups_and_to_the_counts():
 
     agencies = RankedAgencies(city="london", specialty="technology")
 
-    assert [(row.name, sorted(row.specialty_codes.split(","))) for row in agencies[0:10]] == [
+    rows = agencies[0:10]
+    assert [(row.name, sorted(row.specialty_codes.split(","))) for row in rows] == [
         ("London Ranked", ["technology"]),
         ("London New", ["sales", "technology"]),
     ]
-    assert (agencies.counts().listed, agencies.counts().ranked) == (2, 1)
+    assert [bool(row.is_ranked) for row in rows] == [True, False]
+    assert agencies.count() == 2
+
+
+def test_the_evidence_and_search_filters_apply_to_both_groups_and_to_the_count():
+    for name, rank, engagements in [
+        ("Acme Ranked", 1, 30),
+        ("Acme Thin", None, 4),
+        ("Acme Growing", None, 12),
+        ("Other Ranked", 2, 40),
+    ]:
+        make_score(agency=make_agency(name=name), score=50, rank=rank, engagements=engagements)
+    make_agency(name="Acme New")  # never scored: no evidence at all
+
+    agencies = RankedAgencies(search="acme", min_evidence=10)
+
+    rows = agencies[0:10]
+    assert [(row.name, bool(row.is_ranked)) for row in rows] == [
+        ("Acme Ranked", True),
+        ("Acme Growing", False),
+    ]
+    assert agencies.count() == 2
