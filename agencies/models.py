@@ -115,17 +115,13 @@ class Agency(models.Model):
         ]
         indexes = [
             models.Index(fields=["country", "city"], name="agency_country_city_idx"),
-            # Counting the listed agencies, the ranking's first query, reads this index only,
-            # and its ranked ones the unlisted agencies' (agencies/ranking.py).
+            # Counting the listed agencies where the database keeps no count (SQLite, a
+            # filter on the score) reads this index only; so does joining a page's score
+            # rows to their listed agencies.
             models.Index(
                 fields=["id"],
                 name="agency_listed_idx",
                 condition=Q(is_active=True, merged_into__isnull=True),
-            ),
-            models.Index(
-                fields=["id"],
-                name="agency_unlisted_idx",
-                condition=~Q(is_active=True, merged_into__isnull=True),
             ),
         ]
 
