@@ -101,7 +101,7 @@ def _advice(metric: str) -> str:
 
 
 def _name(metric: str) -> str:
-    # The same words as the public page's metric table (agencies/display.py).
+    # The same words as the public page's metric table (agencies/display/).
     return {
         "reply_rate": _("Reply rate"),
         "ghosting_rate": _("Ghosting rate"),

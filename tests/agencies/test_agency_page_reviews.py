@@ -1,6 +1,6 @@
 """The agency page prints each review's own words as plain text, line breaks kept, in any language.
 
-The reviews' markup is put together in Python (agencies/display.py, review_articles), so these
+The reviews' markup is put together in Python (agencies/display/, review_articles), so these
 tests pin what the template's ``linebreaksbr`` used to guarantee.
 """
 

@@ -2,7 +2,7 @@
 
 The specialties come with the agency in one query and are sorted in Python; the score panel's
 sentences, the charts' descriptions and the month names are put together in
-agencies/display.py instead of template tags. These tests pin what the page says.
+agencies/display/ instead of template tags. These tests pin what the page says.
 """
 
 import datetime
@@ -12,7 +12,8 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import date_format
 
-from agencies.display import _month_names, month_and_year, whole_number
+from agencies.display import month_and_year, whole_number
+from agencies.display.formatting import _month_names
 from agencies.models import ScoreSnapshot
 from tests.agencies.representative_helpers import make_representative
 from tests.factories import make_agency, make_score
