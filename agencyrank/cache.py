@@ -39,3 +39,20 @@ class ClientKeepingRedisCache(RedisCache):
         pipeline.incr(key)
         pipeline.expire(key, timeout, nx=True)
         return pipeline.execute()[0]
+
+    def count_and_get_many(self, counter: str, timeout: int, keys: list[str]) -> tuple[int, dict]:
+        """``count(counter, timeout)`` and ``get_many(keys)`` in one round trip: the API's
+        throttle counts a request and reads the cached answer together (page_cache.py)."""
+        counter = self.make_and_validate_key(counter)
+        made = {self.make_and_validate_key(key): key for key in keys}
+        pipeline = self._cache.get_client(counter, write=True).pipeline(transaction=False)
+        pipeline.incr(counter)
+        pipeline.expire(counter, timeout, nx=True)
+        pipeline.mget(list(made))
+        count, _, values = pipeline.execute()
+        loads = self._cache._serializer.loads
+        return count, {
+            made[key]: loads(value)
+            for key, value in zip(made, values, strict=True)
+            if value is not None
+        }

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
@@ -45,7 +45,11 @@ from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from agencyrank.cache import ClientKeepingRedisCache
+from agencyrank.ratelimits import window_count
+
 if TYPE_CHECKING:
+    from rest_framework.request import Request
     from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
@@ -103,10 +107,12 @@ def _key(kind: str, *parts: str) -> str:
     return f"public-{kind}:{digest}"
 
 
-def _lookup(key: str) -> tuple[int | None, tuple | None]:
-    """(current generation, the entry at ``key`` if it is of that generation); one round trip."""
+def _lookup(key: str, found: dict | None = None) -> tuple[int | None, tuple | None]:
+    """(current generation, the entry at ``key`` if it is of that generation); one round trip,
+    none when ``found`` holds what the cache gave for both already."""
     try:
-        found = cache.get_many([GENERATION_KEY, key])
+        if found is None:
+            found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         if generation is None:
             cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
@@ -196,12 +202,14 @@ def cached_api_response(view: "APIView", respond: Callable[[], HttpResponse]) ->
     other renderer's output (an HTML page carries the visitor's request) is never stored.
     """
     request = view.request
-    renderer = getattr(request, "accepted_renderer", None)
-    if not settings.PUBLIC_PAGE_CACHE_SECONDS or not isinstance(renderer, JSONRenderer):
+    key = _api_key(request)
+    if key is None:
         return respond()
-    # Absolute: paginated data holds absolute links to the next and previous pages.
-    key = _key("api", request.accepted_media_type, request.build_absolute_uri())
-    generation, entry = _lookup(key)
+    # The throttle may have read the entry already, in the round trip that counted the request.
+    prefetched = getattr(request, "api_cache_found", None)
+    found = prefetched[1] if prefetched is not None and prefetched[0] == key else None
+    renderer = request.accepted_renderer
+    generation, entry = _lookup(key, found)
     if entry is not None:
         _, status, headers, content = entry
         return HttpResponse(content, status=status, headers=headers)
@@ -215,6 +223,32 @@ def cached_api_response(view: "APIView", respond: Callable[[], HttpResponse]) ->
         headers = {k: v for k, v in response.items() if k.lower() != "vary"}
         _store(key, (generation, response.status_code, headers, response.content))
     return response
+
+
+def _api_key(request: "Request") -> str | None:
+    """The API cache's key for ``request`` after DRF's content negotiation; None where the
+    answer is never cached (cache off, or a renderer other than JSON)."""
+    renderer = getattr(request, "accepted_renderer", None)
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS or not isinstance(renderer, JSONRenderer):
+        return None
+    # Absolute: paginated data holds absolute links to the next and previous pages.
+    return _key("api", request.accepted_media_type, request.build_absolute_uri())
+
+
+def api_request_count(request: "Request", counter: str, lifetime: int) -> int:
+    """Count ``request`` at ``counter`` (``window_count``); with the site's Redis cache, also
+    read its cached API answer in the same round trip, for ``cached_api_response``.
+
+    The throttle runs just before the view, and a hit then costs one Redis round trip
+    instead of two: about a tenth of serving a cached answer.
+    """
+    store = caches["default"]
+    key = _api_key(request)
+    if key is None or not isinstance(store, ClientKeepingRedisCache):
+        return window_count(counter, lifetime)
+    count, found = store.count_and_get_many(counter, lifetime, [GENERATION_KEY, key])
+    request.api_cache_found = (key, found)
+    return count
 
 
 class PublicDataAdminMixin:

@@ -467,3 +467,40 @@ def test_with_redis_a_hit_costs_no_query_and_a_change_still_shows(
     rename_behind_the_caches_back(agency, "Renamed Shared Agency")
     make_agency(name="Another Agency")  # through the service: every public page is stale
     assert "Renamed Shared Agency" in page(client, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_cached_api_answer_costs_one_round_trip_and_still_throttles(
+    client, redis_url, settings, monkeypatch
+):
+    import redis
+
+    settings.CACHES = {
+        "default": {"BACKEND": "agencyrank.cache.ClientKeepingRedisCache", "LOCATION": redis_url}
+    }
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": {"anon": "4/minute"}
+    }
+    make_agency(name="Round Trip Agency")
+    first = client.get("/api/agencies/").json()
+    round_trips = []
+    real_pipeline, real_command = redis.client.Pipeline.execute, redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.client.Pipeline,
+        "execute",
+        lambda self, *args, **kwargs: (
+            round_trips.append("pipeline") or real_pipeline(self, *args, **kwargs)
+        ),
+    )
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *args, **kwargs: (
+            round_trips.append(args[0]) or real_command(self, *args, **kwargs)
+        ),
+    )
+    # Counted by the throttle and read from the cache together.
+    assert client.get("/api/agencies/").json() == first
+    assert round_trips == ["pipeline"]
+    # The requests read from the cache still count towards the address's allowance.
+    assert [client.get("/api/agencies/").status_code for _ in range(3)] == [200, 200, 429]
