@@ -7,7 +7,6 @@ render them (agencies/_score.html, agencies/_flags.html) and as Django's floatfo
 widthratio would.
 """
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,13 +20,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django_countries import countries
 
-from agencies.display import flag_badges
+from agencies.display import flag_badges, whole_number
 from agencies.models import SpecialtyCode
 
 NO_VALUE = "—"
 # Score-row flags in the order the agency page lists its badges (AgencyScore.flags).
 FLAGS = ("ghosting", "cv_harvesting", "salary_fishing")
-_WHOLE = Decimal(1)
 _TENTH = Decimal("0.1")
 
 # Country and specialty names per language: translating ~250 country names on every request
@@ -62,19 +60,6 @@ def _escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
         return escape(text)
     return text
-
-
-def _whole(value: float) -> str:
-    """``value|floatformat:0`` for scores (0 to 100): rounded half up, never grouped.
-
-    Without Decimal for the usual value: a float's fraction after its whole part is exact, and
-    is a half or more exactly when its shortest decimal form (what floatformat rounds) is.
-    Negative values, which scores never take, keep floatformat's own way ("-0" included).
-    """
-    if value < 0:
-        return str(Decimal(str(value)).quantize(_WHOLE, rounding=ROUND_HALF_UP))
-    whole = math.floor(value)
-    return str(whole + 1 if value - whole >= 0.5 else whole)
 
 
 def _tenths(value: float, decimal_separator: str) -> str:
@@ -188,9 +173,9 @@ def ranking_rows(agencies: Iterable) -> RankingRows:
             score_cell = words.not_enough_data
         else:
             score_cell = words.score_range % {
-                "score": _whole(score),
-                "low": _whole(agency.score__score_low),
-                "high": _whole(agency.score__score_high),
+                "score": whole_number(score),
+                "low": whole_number(agency.score__score_low),
+                "high": whole_number(agency.score__score_high),
             }
         if rating is None:
             rating_cell = NO_VALUE

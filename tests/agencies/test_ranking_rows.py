@@ -3,7 +3,7 @@
 import pytest
 from django.template.defaultfilters import floatformat
 
-from agencies.ranking_rows import _whole
+from agencies.display import whole_number
 from tests.factories import make_agency, make_score
 
 pytestmark = pytest.mark.django_db
@@ -55,4 +55,4 @@ def test_scores_round_in_the_ranking_exactly_as_floatformat_rounds_them():
     halves_and_neighbours = [0.5, 1.5, 2.5, 49.5, 72.5, 72.49999999999999, 72.50000000000001]
     scores = [0, 0.49999999999999994, *halves_and_neighbours]
     scores += [n / 8 for n in range(801)] + [n / 10 + 0.05 for n in range(1000)]
-    assert [score for score in scores if _whole(score) != floatformat(score, 0)] == []
+    assert [score for score in scores if whole_number(score) != floatformat(score, 0)] == []
