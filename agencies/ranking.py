@@ -362,6 +362,7 @@ class RankedAgencies:
             raise ValueError(f"Unknown sort {sort!r}.")
         self._sort = sort
         self._filtered = any(value not in ("", None, 0) for value in filters.values())
+        self._searched = bool(filters.get("search"))
         if self._filtered:
             self._where, self._params = _matching_where(**filters)
         else:
@@ -384,7 +385,14 @@ class RankedAgencies:
                     f"WHERE {self._where}"
                 )
                 with connection.cursor() as cursor:
-                    cursor.execute(sql, self._params)
+                    if self._searched:  # a name search's plan depends on the words searched
+                        cursor.execute(sql, self._params)
+                    else:
+                        # Country, city, specialty and evidence are read through the same
+                        # indexes whatever their values: planned once, the count is as fast
+                        # for every filter set tried (the page's rows are not: a plan made
+                        # for no specialty in particular read 5.8 ms of rows instead of 1.5).
+                        execute_prepared(cursor, sql, self._params)
                     self._count, self._ranked = cursor.fetchone()
             else:
                 # Every listed agency: the count the database keeps.

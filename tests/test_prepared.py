@@ -72,3 +72,28 @@ def test_the_api_list_runs_one_query_whether_or_not_its_statement_was_prepared(c
         "Prepared Agency 2",
     ]
     assert any("EXECUTE" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("query", "prepared"),
+    [
+        ("", ["count", "rows"]),
+        ("?country=GB&specialty=technology", ["count"]),
+        ("?country=GB&q=north", []),
+    ],
+)
+def test_the_ranking_prepares_only_statements_whose_plan_suits_every_value(
+    client, settings, query, prepared
+):
+    # A plan made once serves every page of the plain list and every country's count; the
+    # rows of a filtered page and anything with a search are planned for their values.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    make_agency(name="Northwind Recruiting", country="GB", specialties=["technology"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/agencies/{query}")
+    assert "Northwind Recruiting" in response.content.decode()
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == 2
+    executed = [kind for kind, sql in zip(["count", "rows"], statements, strict=True)
+                if sql.startswith("EXECUTE")]  # fmt: skip
+    assert executed == prepared
