@@ -15,7 +15,8 @@ country, a search) should stay a plain query, planned for each value.
 Preparing is per connection and survives rollbacks; it is done on the driver's own cursor,
 like Django's own session set-up, so query counts and budgets see the statement once per
 request whether or not this connection had prepared it before. SQLite has no prepared
-statements across calls: there the statement simply runs.
+statements across calls, and a connection opened for one request gains nothing from one:
+there the statement simply runs.
 """
 
 import itertools
@@ -40,7 +41,9 @@ def execute_prepared(cursor: CursorWrapper, sql: str, params: Sequence) -> None:
     """Run ``sql`` with ``params`` on ``cursor``; on PostgreSQL as a statement prepared once
     per connection. ``sql`` must be one of a fixed, small set of texts (see above)."""
     wrapper = cursor.db
-    if wrapper.vendor != "postgresql":
+    # A connection opened for one request (DATABASE_CONN_MAX_AGE=0) would prepare and then
+    # execute: two round trips where a plain query takes one. (None keeps it for ever.)
+    if wrapper.vendor != "postgresql" or wrapper.settings_dict.get("CONN_MAX_AGE", 0) == 0:
         cursor.execute(sql, params)
         return
     raw = wrapper.connection

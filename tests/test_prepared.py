@@ -97,3 +97,12 @@ def test_the_ranking_prepares_only_statements_whose_plan_suits_every_value(
     executed = [kind for kind, sql in zip(["count", "rows"], statements, strict=True)
                 if sql.startswith("EXECUTE")]  # fmt: skip
     assert executed == prepared
+
+
+def test_a_connection_opened_for_one_request_runs_the_statement_plainly(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    sql = "SELECT %s::int + 100 /* one-request-connection */"
+    with CaptureQueriesContext(connection) as queries:
+        assert run(sql, [1]) == [(101,)]
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
+    assert not [text for text in prepared_texts() if "one-request-connection" in text]
