@@ -20,13 +20,26 @@ there the statement simply runs.
 """
 
 import itertools
+import logging
 import re
 from collections.abc import Sequence
 
+from django.db import DatabaseError
 from django.db.backends.utils import CursorWrapper
+from psycopg2 import errors
+
+logger = logging.getLogger(__name__)
 
 # Statements prepared on one connection at most; fixed statements are a few dozen.
 MAX_PREPARED = 100
+# What the server says when it no longer runs a statement as it was prepared: a column it
+# reads changed type ("cached plan must not change result type"), it was dropped, or a name
+# is taken by one this process did not record (a PREPARE interrupted before recording it).
+_FORGOTTEN = (
+    errors.FeatureNotSupported,
+    errors.InvalidSqlStatementName,
+    errors.DuplicatePreparedStatement,
+)
 # psycopg2's placeholders, and its escaped percent sign, in a statement's text.
 _PLACEHOLDER = re.compile(r"%([s%])")
 
@@ -46,6 +59,24 @@ def execute_prepared(cursor: CursorWrapper, sql: str, params: Sequence) -> None:
     if wrapper.vendor != "postgresql" or wrapper.settings_dict.get("CONN_MAX_AGE", 0) == 0:
         cursor.execute(sql, params)
         return
+    try:
+        _execute_prepared(cursor, sql, params)
+    except DatabaseError as error:
+        if not isinstance(error.__cause__, _FORGOTTEN):
+            raise
+        # The server no longer runs the statements as this connection prepared them: a
+        # migration changed a column one reads (during a deploy, before the processes
+        # restart), or they were dropped. Start this connection's statements over.
+        wrapper.prepared_statements = None
+        if wrapper.in_atomic_block:  # the transaction is aborted; the next one starts over
+            raise
+        with wrapper.wrap_database_errors, wrapper.connection.cursor() as setup:
+            setup.execute("DEALLOCATE ALL")
+        _execute_prepared(cursor, sql, params)
+
+
+def _execute_prepared(cursor: CursorWrapper, sql: str, params: Sequence) -> None:
+    wrapper = cursor.db
     raw = wrapper.connection
     prepared = getattr(wrapper, "prepared_statements", None)
     if prepared is None or prepared[0] is not raw:  # a new connection knows none of them
@@ -54,10 +85,14 @@ def execute_prepared(cursor: CursorWrapper, sql: str, params: Sequence) -> None:
     name = names.get(sql)
     if name is None:
         if len(names) >= MAX_PREPARED:  # a caller preparing ever-new texts: plain queries
+            if len(names) == MAX_PREPARED:
+                logger.warning("%s statements prepared on one connection; no more", MAX_PREPARED)
+                names[None] = ""  # warned once per connection
             cursor.execute(sql, params)
             return
         name = f"agencyrank_{len(names) + 1}"
-        with raw.cursor() as setup:
+        # Django's error classes, as for any query; not counted as one (see above).
+        with wrapper.wrap_database_errors, raw.cursor() as setup:
             setup.execute(f"PREPARE {name} AS {_numbered(sql)}")
         names[sql] = name
     placeholders = ", ".join(["%s"] * len(params))

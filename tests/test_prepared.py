@@ -106,3 +106,31 @@ def test_a_connection_opened_for_one_request_runs_the_statement_plainly(monkeypa
         assert run(sql, [1]) == [(101,)]
     assert queries.captured_queries[0]["sql"].startswith("SELECT")
     assert not [text for text in prepared_texts() if "one-request-connection" in text]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_dropped_behind_the_connections_back_are_prepared_again():
+    sql = "SELECT %s::int * 3 /* dropped-behind */"
+    assert run(sql, [2]) == [(6,)]
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    assert run(sql, [3]) == [(9,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_column_changed_by_a_migration_while_the_site_runs_is_read_again():
+    # As during a deploy: the web processes keep their connections while a migration
+    # changes a column their prepared statements read.
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE prepared_probe (name varchar(10))")
+        cursor.execute("INSERT INTO prepared_probe VALUES ('Northwind')")
+    try:
+        sql = "SELECT name FROM prepared_probe WHERE name <> %s"
+        assert run(sql, [""]) == [("Northwind",)]
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE prepared_probe ALTER COLUMN name TYPE varchar(40)")
+            cursor.execute("UPDATE prepared_probe SET name = 'Northwind Recruiting Partners'")
+        assert run(sql, [""]) == [("Northwind Recruiting Partners",)]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE prepared_probe")
