@@ -6,7 +6,11 @@ cached page costs. A redis-py client is safe to share, and Django keeps a cache 
 thread anyway; the connection pools are Django's, unchanged.
 """
 
+import logging
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger(__name__)
 
 
 class _ClientKeepingRedisCacheClient(RedisCacheClient):
@@ -50,9 +54,12 @@ class ClientKeepingRedisCache(RedisCache):
         pipeline.expire(counter, timeout, nx=True)
         pipeline.mget(list(made))
         count, _, values = pipeline.execute()
-        loads = self._cache._serializer.loads
-        return count, {
-            made[key]: loads(value)
-            for key, value in zip(made, values, strict=True)
-            if value is not None
-        }
+        found = {}
+        for key, value in zip(made, values, strict=True):
+            if value is None:
+                continue
+            try:
+                found[made[key]] = self._cache._serializer.loads(value)
+            except Exception:  # written by other code (a deploy): a miss, not a failed request
+                logger.warning("could not read the cached value at %s", key, exc_info=True)
+        return count, found

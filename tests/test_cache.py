@@ -50,3 +50,15 @@ def test_a_window_counter_counts_in_redis_and_gives_back_through_the_cache(redis
     assert cache.get("tries") == 3
     # It lasts from its first count: later counts do not push its expiry back.
     assert 0 < cache._cache.get_client().ttl(cache.make_key("tries")) <= 60
+
+
+def test_counting_and_reading_together_treats_an_unreadable_value_as_missing(redis_url, settings):
+    settings.CACHES = {"default": {"BACKEND": BACKEND, "LOCATION": redis_url}}
+    cache = caches["default"]
+    cache.set("answer", {"agencies": 2})
+    # A value the site cannot unpickle (written by other code, say): a miss, not an error.
+    cache._cache.get_client(write=True).set(cache.make_and_validate_key("garbled"), b"\x80bad")
+    count, found = cache.count_and_get_many("counter", 60, ["answer", "garbled", "absent"])
+    assert count == 1
+    assert found == {"answer": {"agencies": 2}}
+    assert cache.count_and_get_many("counter", 60, [])[0] == 2
