@@ -57,3 +57,15 @@ def test_the_header_follows_each_visitors_language_and_sign_in_state(client):
     assert ">Sign in</a>" not in signed_in
     # The language switch still returns the visitor to the page they were reading.
     assert 'name="next" value="/how-we-verify/"' in signed_in
+
+
+def test_a_site_served_under_a_path_gets_its_own_addresses_in_a_fragment():
+    from django.urls import set_script_prefix
+
+    with translation.override("en"):
+        assert FRAGMENT.render(Context()).startswith('<a href="/">')
+        set_script_prefix("/ranking-site/")
+        try:
+            assert FRAGMENT.render(Context()).startswith('<a href="/ranking-site/">')
+        finally:
+            set_script_prefix("/")

@@ -15,6 +15,7 @@ Nothing here holds data: a changed score never needs this output to be thrown aw
 """
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -25,18 +26,20 @@ class PerLanguageNode(template.Node):
 
     def __init__(self, nodelist: template.NodeList) -> None:
         self.nodelist = nodelist
-        self.rendered: dict[str | None, str] = {}
+        self.rendered: dict[tuple, str] = {}
 
     def render(self, context: template.Context) -> str:
-        language = get_language()
+        # The language, and what {% url %} builds addresses from (the script prefix and the
+        # URL configuration, which a deployment under a path or a test may change).
+        key = (get_language(), get_script_prefix(), get_urlconf())
         try:
-            return self.rendered[language]
+            return self.rendered[key]
         except KeyError:
             # Two threads may render the same fragment at once; both get the same markup.
             # context.new(): the same template and settings, none of the values. The output
             # is a SafeString, as any rendered nodelist is.
             output = self.nodelist.render(context.new())
-            self.rendered[language] = output
+            self.rendered[key] = output
             return output
 
 
