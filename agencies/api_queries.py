@@ -15,13 +15,14 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Field, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import Col
 
 from agencies.matching import normalise_name
 from agencies.models import Agency, AgencyScore, Specialty
 from agencies.queries import follow_merges
 from agencies.ranking import listed_count_sql, listed_matching
+from agencies.raw_sql import agency_field, convert_rows, converted, qualified, specialty_codes_of
 from agencyrank.prepared import execute_prepared
 
 # Sort keys a client may ask for, and the column each reads ("-key" reverses).
@@ -122,12 +123,7 @@ def agency_page(filters: dict, start: int, stop: int) -> tuple[list[dict], int]:
         else:  # the same statement for every page of the unfiltered list
             execute_prepared(cursor, sql, params)
         rows = cursor.fetchall()
-    for index, converters, column in _converters():  # SQLite's dates and booleans
-        for row_index, row in enumerate(rows):
-            value = row[index]
-            for converter in converters:
-                value = converter(value, column, connection)
-            rows[row_index] = (*row[:index], value, *row[index + 1 :])
+    convert_rows(rows, _converted_columns(connection.vendor))  # SQLite's dates and booleans
     ordered = connection.features.supports_aggregate_order_by_clause
     page = []
     for *values, _total, codes in rows:
@@ -250,39 +246,17 @@ class _Names:
 def _names(vendor: str) -> _Names:
     """Built once per backend (``vendor``), from the models' metadata."""
     quote = connection.ops.quote_name
-
-    def qualified(field) -> str:
-        return f"{quote(field.model._meta.db_table)}.{quote(field.column)}"
-
-    columns = {name: qualified(_field(name)) for name in LIST_COLUMNS}
-    through = Agency.specialties.through._meta
-    code = qualified(Specialty._meta.get_field("code"))
-    # In code order where the database can order an aggregate (PostgreSQL); SQLite's codes
-    # are sorted in Python, in the same byte order as its ORDER BY.
-    codes = (
-        f"STRING_AGG({code}, ',' ORDER BY {code})"
-        if connection.features.supports_aggregate_order_by_clause
-        else f"GROUP_CONCAT({code}, ',')"
-    )
+    columns = {name: qualified(agency_field(name)) for name in LIST_COLUMNS}
     return _Names(
         agency=quote(Agency._meta.db_table),
         score=quote(AgencyScore._meta.db_table),
         joined=f"{columns['pk']} = {qualified(AgencyScore._meta.get_field('agency'))}",
         columns=columns,
         select_list=", ".join(f"{column} AS {quote(name)}" for name, column in columns.items()),
-        specialties=(
-            f"SELECT {codes} FROM {quote(through.db_table)} "  # noqa: S608 - names only
-            f"INNER JOIN {quote(Specialty._meta.db_table)} "
-            f"ON {qualified(through.get_field('specialty'))} = {qualified(Specialty._meta.pk)} "
-            f"WHERE {qualified(through.get_field('agency'))} = page.{quote('pk')}"
-        ),
+        # In code order where the database can order an aggregate; else sorted in Python, in
+        # the same byte order as its ORDER BY.
+        specialties=specialty_codes_of(f"page.{quote('pk')}", ordered=True),
     )
-
-
-def _field(name: str) -> Field:
-    if name.startswith("score__"):
-        return AgencyScore._meta.get_field(name.removeprefix("score__"))
-    return Agency._meta.pk if name == "pk" else Agency._meta.get_field(name)
 
 
 def _order_by(order, *, nulls_last: bool = False, by_name: bool = False) -> str:
@@ -304,26 +278,11 @@ def _order_by(order, *, nulls_last: bool = False, by_name: bool = False) -> str:
     return ", ".join(terms)
 
 
-def _converters() -> list[tuple[int, list, Col]]:
-    """(position, converters, column) for the LIST_COLUMNS values the backend converts."""
-    return [
-        (index, connection.ops.get_db_converters(column) + column.get_db_converters(connection),
-         column)
-        for index, column in _converted_columns(connection.vendor)
-    ]  # fmt: skip
-
-
 @functools.cache
-def _converted_columns(vendor: str) -> list[tuple[int, Col]]:
-    """(position, column) of the LIST_COLUMNS values ``vendor``'s backend converts: on
-    PostgreSQL none, whose driver returns dates, numbers and booleans as such."""
-    found = []
-    for index, name in enumerate(LIST_COLUMNS):
-        field = _field(name)
-        column = field.get_col(field.model._meta.db_table)
-        if connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-            found.append((index, column))
-    return found
+def _converted_columns(vendor: str) -> tuple[tuple[int, Col], ...]:
+    """(position, column) of the LIST_COLUMNS values ``vendor``'s backend converts."""
+    fields = [agency_field(name) for name in LIST_COLUMNS]
+    return converted(field.get_col(field.model._meta.db_table) for field in fields)
 
 
 def agency_at(slug: str) -> Agency:

@@ -15,12 +15,13 @@ from collections import namedtuple
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Field, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
 from agencies.models import Agency, AgencyScore, ListedAgencyCount, Specialty
+from agencies.raw_sql import agency_field, qualified, specialty_codes_of
 from agencyrank.prepared import execute_prepared
 
 # Each sort of the ranking: its columns, best first, as (name, descending) pairs; an agency
@@ -184,19 +185,18 @@ class _Names:
     ranked: str
     ranked_agency: str
     select_list: str  # RANKING_FIELDS, each under its own name
-    # A subquery, but for the agency's key at its end: the agency's codes, joined by commas.
-    specialties_of: str
+    # Subqueries: the codes of the agency in the agency table's row, or in "page"'s, joined
+    # by commas in no set order (the page sorts them).
+    agency_specialties: str
+    page_specialties: str
     listed: tuple[str, tuple]  # the condition that lists an agency, and its parameters
 
 
 @functools.cache
 def _names(vendor: str) -> _Names:
     """Built once per backend (``vendor``), from the models' metadata."""
-    quote, qualified = connection.ops.quote_name, _column
-    through = Specialty.agencies.through._meta
+    quote = connection.ops.quote_name
     score_agency = AgencyScore._meta.get_field("agency")
-    code = qualified(Specialty._meta.get_field("code"))
-    codes = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
     listed_query = Agency.objects.listed().query
     # SQLite's condition takes True as a parameter; PostgreSQL's none.
     listed, listed_params = listed_query.get_compiler(connection=connection).compile(
@@ -214,28 +214,12 @@ def _names(vendor: str) -> _Names:
         ),
         ranked_agency=f"ranked.{quote(score_agency.column)}",
         select_list=", ".join(
-            f"{qualified(_field(name))} AS {quote(name)}" for name in RANKING_FIELDS
+            f"{qualified(agency_field(name))} AS {quote(name)}" for name in RANKING_FIELDS
         ),
-        specialties_of=(
-            f"SELECT {codes}({code}, ',') FROM {quote(through.db_table)} "  # noqa: S608 - names
-            f"INNER JOIN {quote(Specialty._meta.db_table)} "
-            f"ON {qualified(through.get_field('specialty'))} = {qualified(Specialty._meta.pk)} "
-            f"WHERE {qualified(through.get_field('agency'))} = "
-        ),
+        agency_specialties=specialty_codes_of(qualified(Agency._meta.pk), ordered=False),
+        page_specialties=specialty_codes_of(f"page.{quote('pk')}", ordered=False),
         listed=(listed, tuple(listed_params)),
     )
-
-
-def _column(field: Field) -> str:
-    """``field``'s column, qualified by its table's name."""
-    quote = connection.ops.quote_name
-    return f"{quote(field.model._meta.db_table)}.{quote(field.column)}"
-
-
-def _field(name: str) -> Field:
-    if name.startswith("score__"):
-        return AgencyScore._meta.get_field(name.removeprefix("score__"))
-    return Agency._meta.pk if name == "pk" else Agency._meta.get_field(name)
 
 
 def _order_by(sort: str, *, by_name: bool = False) -> str:
@@ -244,7 +228,7 @@ def _order_by(sort: str, *, by_name: bool = False) -> str:
     quote = connection.ops.quote_name
     terms = []
     for name, descending in (*RANKING_ORDERS[sort], *TIE_BREAKS):
-        term = quote(name) if by_name else _column(_field(name))
+        term = quote(name) if by_name else qualified(agency_field(name))
         term += " DESC" if descending else " ASC"
         if name.startswith("score__"):
             term += " NULLS LAST"
@@ -277,7 +261,7 @@ def _group_sql(
         )
     columns = f"{names.select_list}, {'TRUE' if ranked else 'FALSE'} AS is_ranked"
     if specialties:
-        columns += f", ({names.specialties_of}{_column(Agency._meta.pk)}) AS specialty_codes"
+        columns += f", ({names.agency_specialties}) AS specialty_codes"
     return (
         f"SELECT {columns} FROM {source}"  # noqa: S608 - names and the ORM's compiled SQL
         f"ORDER BY {_order_by(sort)} LIMIT %s OFFSET {offset}"
@@ -286,9 +270,8 @@ def _group_sql(
 
 def _page_sql(names: _Names, sort: str, page: str, *, limit: str = "") -> str:
     """The rows of ``page`` (a subquery of the groups' rows) with their specialties."""
-    specialties = f"{names.specialties_of}page.{connection.ops.quote_name('pk')}"
     return (
-        f"SELECT page.*, ({specialties}) AS specialty_codes FROM ({page}) page "  # noqa: S608
+        f"SELECT page.*, ({names.page_specialties}) AS specialty_codes FROM ({page}) page "  # noqa: S608
         f"ORDER BY is_ranked DESC, {_order_by(sort, by_name=True)}{limit}"
     )
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
 
 from agencies.models import Agency, AgencyScore, ScoreSnapshot, Specialty
+from agencies.raw_sql import convert_rows, converted
 from agencyrank.prepared import execute_prepared
 from reviews.models import RATING_FIELDS, Review, ReviewStatus
 
@@ -32,6 +33,7 @@ class _Compiled:
     slot: int  # the index in ``params`` of the value each run fills in
     prepare: bool
     converted: tuple[tuple[int, Any], ...]  # (column, expression) the backend converts
+    # (agencies/raw_sql.py: on PostgreSQL only JSON; on SQLite dates and booleans too)
 
     def rows(self, value) -> list[tuple]:
         """The statement's rows for ``value``, converted as the ORM would convert them."""
@@ -43,17 +45,7 @@ class _Compiled:
             else:
                 cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        # PostgreSQL's driver gives dates, numbers and booleans as they are: only JSON is
-        # converted there. SQLite's dates and booleans are too.
-        for index, expression in self.converted:
-            converters = connection.ops.get_db_converters(
-                expression
-            ) + expression.get_db_converters(connection)
-            for number, row in enumerate(rows):
-                value = row[index]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                rows[number] = (*row[:index], value, *row[index + 1 :])
+        convert_rows(rows, self.converted)
         return rows
 
 
@@ -64,12 +56,8 @@ def _compiled(queryset: QuerySet, placeholder, *, prepare: bool) -> _Compiled:
     params = tuple(params)
     if params.count(placeholder) != 1:
         raise ValueError(f"{placeholder!r} must be one parameter of the statement, once.")
-    converted = tuple(
-        (index, expression)
-        for index, (expression, _sql, _alias) in enumerate(compiler.select)
-        if connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-    )
-    return _Compiled(sql, params, params.index(placeholder), prepare, converted)
+    selected = converted(expression for expression, _sql, _alias in compiler.select)
+    return _Compiled(sql, params, params.index(placeholder), prepare, selected)
 
 
 # Stand-ins for the slug and the agency id in the compiled statements: no agency has them.
