@@ -1,5 +1,6 @@
 """Forms for the public agency pages."""
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -74,8 +75,11 @@ class _FilterMarkup:
     id: str
 
 
-# The filters' markup by language and id format; see RankingSearchForm.fields_html.
-_filter_markup: dict[tuple[str, str], tuple[_FilterMarkup, ...]] = {}
+@functools.cache
+def _filter_markup(form_class, language: str | None, auto_id: str) -> tuple[_FilterMarkup, ...]:
+    """The filters' markup in ``language``, the active one; see RankingSearchForm.fields_html."""
+    form = form_class(auto_id=auto_id)
+    return tuple(form._markup_of(name) for name in form.FILTER_FIELDS)
 
 
 class RankingSearchForm(forms.Form):
@@ -170,13 +174,7 @@ class RankingSearchForm(forms.Form):
         return f"{markup.opening}{aria}{markup.attrs}>{options}\n</select>"
 
     def _filter_markup(self) -> tuple[_FilterMarkup, ...]:
-        key = (get_language() or "", self.auto_id)
-        markup = _filter_markup.get(key)
-        if markup is None:
-            markup = _filter_markup[key] = tuple(
-                self._markup_of(name) for name in self.FILTER_FIELDS
-            )
-        return markup
+        return _filter_markup(type(self), get_language(), self.auto_id)
 
     def _markup_of(self, name: str) -> _FilterMarkup:
         field = self.fields[name]

@@ -7,6 +7,7 @@ render them (agencies/_score.html, agencies/_flags.html) and as Django's floatfo
 widthratio would.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,30 +29,29 @@ NO_VALUE = "—"
 FLAGS = ("ghosting", "cv_harvesting", "salary_fishing")
 _TENTH = Decimal("0.1")
 
-# Country and specialty names per language: translating ~250 country names on every request
-# was a large share of the page's time, and names only change with the language.
-_country_names: dict[str, dict[str, str]] = {}
-_specialty_names: dict[str, dict[str, str]] = {}
+# Country and specialty names, and the rows' words, are looked up once per language and
+# process (functools.cache keyed by the language, as agencies/display does): translating ~250
+# country names on every request was a large share of the page's time.
 
 
 def country_names() -> dict[str, str]:
     """Country code → its name in the active language, in the order the filter lists them."""
-    language = get_language() or ""
-    names = _country_names.get(language)
-    if names is None:
-        names = _country_names[language] = {code: str(name) for code, name in countries}
-    return names
+    return _country_names(get_language())
+
+
+@functools.cache
+def _country_names(language: str | None) -> dict[str, str]:
+    return {code: str(name) for code, name in countries}
 
 
 def specialty_names() -> dict[str, str]:
     """Specialty code → its label in the active language."""
-    language = get_language() or ""
-    names = _specialty_names.get(language)
-    if names is None:
-        names = _specialty_names[language] = {
-            code: str(label) for code, label in SpecialtyCode.choices
-        }
-    return names
+    return _specialty_names(get_language())
+
+
+@functools.cache
+def _specialty_names(language: str | None) -> dict[str, str]:
+    return {code: str(label) for code, label in SpecialtyCode.choices}
 
 
 def _escape(text: str) -> str:
@@ -82,26 +82,24 @@ class _Words:
     flags: dict[tuple[bool, bool, bool], str]  # (ghosting, cv, salary) → the flags cell
 
 
-# The rows' words by language: they depend only on the code and the language, and looking up
-# and escaping them cell by cell cost about a third of the rows' time.
-_words: dict[str, _Words] = {}
-
-
 def _words_of_language() -> _Words:
-    language = get_language() or ""
-    words = _words.get(language)
-    if words is None:
-        words = _words[language] = _Words(
-            countries={code: escape(name) for code, name in country_names().items()},
-            specialties={code: escape(label) for code, label in specialty_names().items()},
-            compare=escape(gettext("Compare %(name)s")),
-            score_range=escape(gettext("%(score)s (%(low)s–%(high)s)")),  # noqa: RUF001
-            not_enough_data=escape(gettext("Not enough data yet")),
-            rating=escape(gettext("%(rating)s / 5")),
-            decimal_separator=escape(get_format("DECIMAL_SEPARATOR")),
-            flags={raised: _flags_cell(raised) for raised in product((False, True), repeat=3)},
-        )
-    return words
+    # They depend only on the code and the language, and looking up and escaping them cell by
+    # cell cost about a third of the rows' time.
+    return _words(get_language())
+
+
+@functools.cache
+def _words(language: str | None) -> _Words:
+    return _Words(
+        countries={code: escape(name) for code, name in country_names().items()},
+        specialties={code: escape(label) for code, label in specialty_names().items()},
+        compare=escape(gettext("Compare %(name)s")),
+        score_range=escape(gettext("%(score)s (%(low)s–%(high)s)")),  # noqa: RUF001
+        not_enough_data=escape(gettext("Not enough data yet")),
+        rating=escape(gettext("%(rating)s / 5")),
+        decimal_separator=escape(get_format("DECIMAL_SEPARATOR")),
+        flags={raised: _flags_cell(raised) for raised in product((False, True), repeat=3)},
+    )
 
 
 def _flags_cell(raised: tuple[bool, ...]) -> str:
