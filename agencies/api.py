@@ -20,10 +20,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agencies.api_queries import ORDERINGS, agency_at, agency_page
-from agencies.models import Agency, AgencyScore, ScoreSnapshot, SpecialtyCode
+from agencies.models import SCORE_FLAGS, Agency, AgencyScore, ScoreSnapshot, SpecialtyCode
 from agencyrank.page_cache import cached_api_response
 
-FLAGS = ["ghosting", "cv_harvesting", "salary_fishing"]
+FLAGS = [name for name, _field in SCORE_FLAGS]
 
 ORDERING_CHOICES = [prefix + key for key in ORDERINGS for prefix in ("", "-")]
 SEARCH_MAX_LENGTH = 100
@@ -180,11 +180,7 @@ class AgencyFilterSerializer(serializers.Serializer):
 # --- Rows as the API shows them ----------------------------------------------------------
 
 
-_FLAGS = (
-    ("ghosting", "score__flag_ghosting"),
-    ("cv_harvesting", "score__flag_cv_harvesting"),
-    ("salary_fishing", "score__flag_salary_fishing"),
-)
+_FLAGS = tuple((name, f"score__{field}") for name, field in SCORE_FLAGS)
 _METRIC_COLUMNS = tuple((name, f"score__{name}") for name in MetricsSerializer._declared_fields)
 
 

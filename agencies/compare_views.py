@@ -30,7 +30,7 @@ from agencies.compare import (
 )
 from agencies.display import flag_badges
 from agencies.forms import CompareSearchForm
-from agencies.models import SpecialtyCode
+from agencies.models import SCORE_FLAGS, SpecialtyCode
 from agencies.queries import agencies_for_comparison, agency_search
 from agencyrank.page_cache import cached_public_page
 from agencyrank.seo import absolute_url
@@ -57,12 +57,9 @@ ROW_LABELS = {
     "specialties": gettext_lazy("Specialties"),
 }
 NO_VALUE = "—"
-# Each flag's score field, in the order the page lists the badges (as AgencyScore.flags).
-FLAG_FIELDS = (
-    ("ghosting", "score__flag_ghosting"),
-    ("cv_harvesting", "score__flag_cv_harvesting"),
-    ("salary_fishing", "score__flag_salary_fishing"),
-)
+# Each flag's score field in an agencies_for_comparison row, in the order the page lists
+# the badges.
+FLAG_FIELDS = tuple((name, f"score__{field}") for name, field in SCORE_FLAGS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,6 +164,15 @@ def _rate_constraints() -> list[models.CheckConstraint]:
     ]
 
 
+# Each public flag: its name, as the API and the pages give it, and the score row's field
+# that raises it; in the order the pages list their badges.
+SCORE_FLAGS = (
+    ("ghosting", "flag_ghosting"),
+    ("cv_harvesting", "flag_cv_harvesting"),
+    ("salary_fishing", "flag_salary_fishing"),
+)
+
+
 class AgencyScore(models.Model):
     """An agency's current metrics and score. Written only by the scoring jobs."""
 
@@ -263,12 +272,7 @@ class AgencyScore(models.Model):
     @property
     def flags(self) -> list[str]:
         """The public flags raised for this agency, as the API names them."""
-        names = [
-            ("ghosting", self.flag_ghosting),
-            ("cv_harvesting", self.flag_cv_harvesting),
-            ("salary_fishing", self.flag_salary_fishing),
-        ]
-        return [name for name, raised in names if raised]
+        return [name for name, field in SCORE_FLAGS if getattr(self, field)]
 
 
 class ScoreSnapshot(models.Model):

@@ -22,11 +22,11 @@ from django.utils.translation import get_language, gettext
 from django_countries import countries
 
 from agencies.display import flag_badges, whole_number
-from agencies.models import SpecialtyCode
+from agencies.models import SCORE_FLAGS, SpecialtyCode
 
 NO_VALUE = "—"
 # Score-row flags in the order the agency page lists its badges (AgencyScore.flags).
-FLAGS = ("ghosting", "cv_harvesting", "salary_fishing")
+FLAGS = tuple(name for name, _field in SCORE_FLAGS)
 _TENTH = Decimal("0.1")
 
 # Country and specialty names, and the rows' words, are looked up once per language and
