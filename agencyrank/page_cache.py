@@ -126,14 +126,27 @@ def _lookup(key: str, found: dict | None = None) -> tuple[int | None, tuple | No
     return generation, entry
 
 
-def _store(key: str, entry: tuple) -> None:
-    """Keep ``entry`` (its generation first) unless the cache did not say which is current."""
-    if entry[0] is None:
+def _store(key: str, generation: int | None, response: HttpResponse) -> None:
+    """Keep ``response``'s status, the headers its view set and its bytes at ``key``, under
+    ``generation``, unless the cache did not say which generation is current."""
+    if generation is None:
         return
+    # Vary is the middleware's and the cache's own, added to every response, cached or not.
+    headers = {k: v for k, v in response.items() if k.lower() != "vary"}
     try:
-        cache.set(key, entry, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        cache.set(
+            key,
+            (generation, response.status_code, headers, response.content),
+            timeout=settings.PUBLIC_PAGE_CACHE_SECONDS,
+        )
     except Exception:
         logger.warning("public page cache unavailable", exc_info=True)
+
+
+def _response_of(entry: tuple) -> HttpResponse:
+    """The response kept in a cache ``entry``."""
+    _, status, headers, content = entry
+    return HttpResponse(content, status=status, headers=headers)
 
 
 def shareable_request(request: HttpRequest) -> bool:
@@ -177,15 +190,13 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             key = _key("page", get_language() or "", request.get_full_path())
             generation, entry = _lookup(key)
             if entry is not None:
-                _, status, headers, content = entry
-                response = HttpResponse(content, status=status, headers=headers)
+                response = _response_of(entry)
             else:
                 response = view(request, *args, **kwargs)
                 if isinstance(response, SimpleTemplateResponse):
                     response.render()
                 if _shareable_response(request, response):
-                    headers = {k: v for k, v in response.items() if k.lower() != "vary"}
-                    _store(key, (generation, response.status_code, headers, response.content))
+                    _store(key, generation, response)
         patch_vary_headers(response, VARY)
         return response
 
@@ -211,8 +222,7 @@ def cached_api_response(view: "APIView", respond: Callable[[], HttpResponse]) ->
     renderer = request.accepted_renderer
     generation, entry = _lookup(key, found)
     if entry is not None:
-        _, status, headers, content = entry
-        return HttpResponse(content, status=status, headers=headers)
+        return _response_of(entry)
     response = respond()
     if isinstance(response, Response) and response.status_code == 200:
         # Rendered here as DRF would render it after the view: DRF does not render it again.
@@ -220,8 +230,7 @@ def cached_api_response(view: "APIView", respond: Callable[[], HttpResponse]) ->
         response.accepted_media_type = request.accepted_media_type
         response.renderer_context = view.get_renderer_context()
         response.render()
-        headers = {k: v for k, v in response.items() if k.lower() != "vary"}
-        _store(key, (generation, response.status_code, headers, response.content))
+        _store(key, generation, response)
     return response
 
 
