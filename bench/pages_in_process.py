@@ -52,36 +52,25 @@ def main() -> None:
         urls += [f"/agencies/{slugs[0]}/", f"/compare/?agencies={','.join(slugs)}"]
         urls += ["/api/agencies/"]
 
-    in_sql = [0.0]
-    queries = [0]
-
-    def timed_execute(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            in_sql[0] += time.perf_counter() - started
-            queries[0] += 1
-
     client = Client(HTTP_HOST="127.0.0.1")
     print(f"{'url':<62} {'wall':>8} {'python':>8} {'sql':>8} queries   bytes")
     for path in urls:
         for _ in range(5):  # connections, templates and translations warm
             client.get(path)
         walls, sqls = [], []
-        with connection.execute_wrapper(timed_execute):
-            for _ in range(args.requests):
-                in_sql[0], queries[0] = 0.0, 0
+        for _ in range(args.requests):
+            timer = pages.QueryTimer()  # the queries and their time, as bench/pages.py counts
+            with connection.execute_wrapper(timer):
                 started = time.perf_counter()
                 response = client.get(path)
                 walls.append(time.perf_counter() - started)
-                sqls.append(in_sql[0])
+            sqls.append(timer.seconds)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
         wall, sql = statistics.median(walls) * 1000, statistics.median(sqls) * 1000
         print(
             f"{path[:62]:<62} {wall:6.2f} ms {wall - sql:5.2f} ms {sql:5.2f} ms"
-            f" {queries[0]:>7} {len(response.content):>7}"
+            f" {timer.count:>7} {len(response.content):>7}"
         )
 
 
