@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -121,6 +122,14 @@ class Agency(models.Model):
             models.Index(
                 fields=["id"],
                 name="agency_listed_idx",
+                condition=Q(is_active=True, merged_into__isnull=True),
+            ),
+            # The ranking's and the API's city filter, which takes any case (city__iexact):
+            # without it, each filtered page read every agency twice (5 ms on 10,000).
+            models.Index(
+                Upper("city"),
+                F("id"),
+                name="agency_listed_city_idx",
                 condition=Q(is_active=True, merged_into__isnull=True),
             ),
         ]
