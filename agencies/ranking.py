@@ -5,9 +5,10 @@ joined to its score row for each page cost 10 to 25 ms; reading ranked agencies 
 side instead walks one of the partial indexes on ranked score rows (agencies/models.py) and
 stops after the page, and agencies without a rank are read apart, only on the pages that
 reach them. A page is two queries: the count, then the page's rows. Unfiltered, the count is
-the one the database keeps and the rows find where the ranked agencies end themselves;
-filtered, one pass over the matches counts them and their ranked ones, and the rows read
-only the group or groups the page holds.
+the one the database keeps; filtered, one pass over the matches counts them and their ranked
+ones. The first page's rows, filtered or not, find where the ranked agencies end themselves;
+past it, the unfiltered ranking's rows do too, and a filtered list's read only the group or
+groups the page holds.
 """
 
 import functools
@@ -35,6 +36,8 @@ RANKING_ORDERS = {
     "rating": (("score__rating", True),),
 }
 TIE_BREAKS = (("name", False), ("pk", False))
+# Agencies on a page of the ranking.
+PAGE_SIZE = 50
 
 # What the ranking shows of each agency, read as plain values: the page prints them and never
 # needs the models (reading whole score rows, evidence JSON included, made every sort wider).
@@ -243,12 +246,13 @@ def _group_sql(
     *,
     ranked: bool,
     if_left: str = "",
+    limit: str = "%s",
     offset: str = "%s",
     specialties: bool = False,
 ) -> str:
-    """The ranked (or the other) agencies matching ``where``, in ``sort`` order, ``LIMIT %s
-    OFFSET {offset}``, with their specialties if asked (PostgreSQL reads them for the rows
-    kept only). Ranked ones are read from the score side, through the sort's index."""
+    """The ranked (or the other) agencies matching ``where``, in ``sort`` order, ``LIMIT
+    {limit} OFFSET {offset}``, with their specialties if asked (PostgreSQL reads them for the
+    rows kept only). Ranked ones are read from the score side, through the sort's index."""
     if ranked:
         source = (
             f"{names.score} INNER JOIN {names.agency} ON {names.joined} "
@@ -264,7 +268,7 @@ def _group_sql(
         columns += f", ({names.agency_specialties}) AS specialty_codes"
     return (
         f"SELECT {columns} FROM {source}"  # noqa: S608 - names and the ORM's compiled SQL
-        f"ORDER BY {_order_by(sort)} LIMIT %s OFFSET {offset}"
+        f"ORDER BY {_order_by(sort)} LIMIT {limit} OFFSET {offset}"
     )
 
 
@@ -296,37 +300,62 @@ def _rows_sql(vendor: str, sort: str, where: str, groups: tuple[bool, ...]) -> s
     return _page_sql(names, sort, page)
 
 
+@functools.lru_cache(maxsize=512)
+def _first_page_sql(vendor: str, sort: str, where: str) -> str:
+    """The first page of the agencies matching ``where``, which finds where the ranked ones
+    end itself: the ranked agencies up to a page, then the others if the ranked ones fall
+    short of one. PostgreSQL evaluates a condition on a subquery alone once, first, and skips
+    what it guards when false.
+
+    The page's size is written out, not a parameter: planning for a limit it does not know,
+    as a prepared statement's one plan must, PostgreSQL reckons with a tenth of the matches
+    and chose to sort every agency holding a specialty (5 ms) rather than walk the sort's
+    index and stop after the page (1.5 ms). Knowing the limit and no offset, the plan made
+    once is the one each filter's values would get, so the first page, which most visits
+    see, is prepared; the statement may return more rows than a smaller page asks for.
+    """
+    names = _names(vendor)
+    size = str(PAGE_SIZE)
+    ranked_page = _group_sql(names, where, sort, ranked=True, limit=size, offset="0")
+    others = _group_sql(names, where, sort, ranked=False, limit=size, offset="0")
+    page = (
+        "SELECT * FROM ranked_page UNION ALL "  # noqa: S608 - names and compiled SQL
+        f"SELECT * FROM ({others}) others WHERE (SELECT COUNT(*) FROM ranked_page) < {size}"
+    )
+    rows = _page_sql(names, sort, page, limit=f" LIMIT {size}")
+    return f"WITH ranked_page AS ({ranked_page}) {rows}"
+
+
 @functools.lru_cache(maxsize=32)
-def _listing_rows_sql(vendor: str, sort: str, *, past_start: bool) -> str:
-    """A page of the unfiltered ranking, which finds where the ranked agencies end itself.
+def _listing_rows_sql(vendor: str, sort: str) -> str:
+    """A page of the unfiltered ranking past the first, which finds where the ranked agencies
+    end itself.
 
     Counting the ranked agencies (7,500 of 10,000) cost more than the page's rows. Here the
-    ranked ones are read up to the page's end, and the others only when the ranked ones fall
-    short of the page. PostgreSQL evaluates a condition on a subquery alone once, first, and
-    skips what it guards when false. Past the first page (``past_start``), the ranked agencies
-    before the page are counted first, up to the page's start: the ranked ones on the page
-    are read only if some are left, and the others from the offset the count leaves.
+    ranked agencies before the page are counted first, up to the page's start: the ranked
+    ones on the page are read only if some are left, and the others from the offset the count
+    leaves, only when the ranked ones fall short of the page (as in _first_page_sql).
     """
     names = _names(vendor)
     where = names.listed[0]
-    before_page, if_left, offset = "", "", "%s"
-    if past_start:
-        ranked = f"{names.score} INNER JOIN {names.agency} ON {names.joined}"
-        before_page = (
-            "before_page AS (SELECT COUNT(*) AS agencies FROM (SELECT 1 "  # noqa: S608 - names
-            f"FROM {ranked} WHERE {where} AND {names.rank} IS NOT NULL LIMIT %s) counted), "
-        )
-        if_left = "AND (SELECT agencies FROM before_page) = %s "
-        offset = "%s - (SELECT agencies FROM before_page)"
-    ranked_page = _group_sql(names, where, sort, ranked=True, if_left=if_left)
-    others = _group_sql(names, where, sort, ranked=False, offset=offset)
+    ranked = f"{names.score} INNER JOIN {names.agency} ON {names.joined}"
+    before_page = (
+        "before_page AS (SELECT COUNT(*) AS agencies FROM (SELECT 1 "  # noqa: S608 - names
+        f"FROM {ranked} WHERE {where} AND {names.rank} IS NOT NULL LIMIT %s) counted)"
+    )
+    ranked_page = _group_sql(
+        names, where, sort, ranked=True, if_left="AND (SELECT agencies FROM before_page) = %s "
+    )
+    others = _group_sql(
+        names, where, sort, ranked=False, offset="%s - (SELECT agencies FROM before_page)"
+    )
     page = (
         "SELECT * FROM ranked_page UNION ALL "  # noqa: S608 - as above
         f"SELECT * FROM ({others}) others WHERE (SELECT COUNT(*) FROM ranked_page) < %s"
     )
     # Up to a page of the others may follow the ranked ones: the page ends at its size.
     rows = _page_sql(names, sort, page, limit=" LIMIT %s")
-    return f"WITH {before_page}ranked_page AS ({ranked_page}) {rows}"
+    return f"WITH {before_page}, ranked_page AS ({ranked_page}) {rows}"
 
 
 class RankedAgencies:
@@ -395,20 +424,30 @@ class RankedAgencies:
         if stop == start:
             return []
         with connection.cursor() as cursor:
+            if start == 0 and stop <= PAGE_SIZE:
+                # The first page: one statement per sort and set of filters, planned once
+                # unless a search's words decide its plan.
+                sql = _first_page_sql(connection.vendor, self._sort, self._where)
+                params = [*self._params, *self._params]
+                if self._searched:
+                    cursor.execute(sql, params)
+                else:
+                    execute_prepared(cursor, sql, params)
+                return [RankingRow._make(row) for row in cursor.fetchall()[:stop]]
             if self._filtered:
-                # Planned for its values: a country or a search can match 3 or 3,000.
+                # Planned for its values: past its first page, a filtered list's best plan
+                # depends on the offset too.
                 cursor.execute(*self._filtered_rows(start, stop))
             else:  # the same few statements for every page of the unfiltered ranking
                 execute_prepared(cursor, *self._listing_rows(start, stop))
             return [RankingRow._make(row) for row in cursor.fetchall()]
 
     def _listing_rows(self, start: int, stop: int) -> tuple[str, list]:
-        sql = _listing_rows_sql(connection.vendor, self._sort, past_start=start > 0)
+        sql = _listing_rows_sql(connection.vendor, self._sort)
         where, size = self._params, stop - start
-        # Past the first page: before_page, then ranked_page's condition on it.
-        params = [*where, start, *where, start] if start else [*where]
-        # ranked_page's rows, the others' rows, whether the others are read, the page's size
-        return sql, [*params, size, start, *where, size, start, size, size]
+        # before_page, then ranked_page's condition on it, ranked_page's rows, the others'
+        # rows, whether the others are read, the page's size
+        return sql, [*where, start, *where, start, size, start, *where, size, start, size, size]
 
     def _filtered_rows(self, start: int, stop: int) -> tuple[str, list]:
         self.count()

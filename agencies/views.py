@@ -23,12 +23,11 @@ from agencies.queries import (
     published_reviews,
     score_snapshots,
 )
-from agencies.ranking import RankedAgencies
+from agencies.ranking import PAGE_SIZE, RankedAgencies
 from agencies.ranking_rows import ranking_rows
 from agencyrank.page_cache import cached_public_page
 from agencyrank.seo import absolute_url
 
-PAGE_SIZE = 50
 DEFAULT_SORT = SORT_CHOICES[0][0]
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from agencies.ranking import PAGE_SIZE, RankedAgencies
 from agencyrank.prepared import execute_prepared
 from tests.factories import make_agency
 
@@ -78,15 +79,15 @@ def test_the_api_list_runs_one_query_whether_or_not_its_statement_was_prepared(c
     ("query", "prepared"),
     [
         ("", ["count", "rows"]),
-        ("?country=GB&specialty=technology", ["count"]),
+        ("?country=GB&specialty=technology", ["count", "rows"]),
         ("?country=GB&q=north", []),
     ],
 )
 def test_the_ranking_prepares_only_statements_whose_plan_suits_every_value(
     client, settings, query, prepared
 ):
-    # A plan made once serves every page of the plain list and every country's count; the
-    # rows of a filtered page and anything with a search are planned for their values.
+    # A plan made once serves every page of the plain list, every filter's count and first
+    # page; anything with a search is planned for its words.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     make_agency(name="Northwind Recruiting", country="GB", specialties=["technology"])
     with CaptureQueriesContext(connection) as queries:
@@ -97,6 +98,17 @@ def test_the_ranking_prepares_only_statements_whose_plan_suits_every_value(
     executed = [kind for kind, sql in zip(["count", "rows"], statements, strict=True)
                 if sql.startswith("EXECUTE")]  # fmt: skip
     assert executed == prepared
+
+
+def test_a_filtered_list_past_its_first_page_is_planned_for_its_values():
+    # Past the first page the best plan depends on how far in the page is.
+    make_agency(name="Northwind Recruiting", country="GB", specialties=["technology"])
+    agencies = RankedAgencies(country="GB", specialty="technology")
+    with CaptureQueriesContext(connection) as queries:
+        assert agencies[PAGE_SIZE : PAGE_SIZE * 2] == []
+    count, rows = (query["sql"] for query in queries.captured_queries)
+    assert count.startswith("EXECUTE")
+    assert rows.startswith("SELECT")
 
 
 def test_a_connection_opened_for_one_request_runs_the_statement_plainly(monkeypatch):
