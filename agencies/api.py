@@ -165,7 +165,10 @@ class AgencyFilterSerializer(serializers.Serializer):
     specialty = serializers.ChoiceField(required=False, choices=SpecialtyCode.values)
     min_engagements = serializers.IntegerField(required=False, min_value=0, max_value=10**9)
     search = serializers.CharField(
-        required=False, max_length=SEARCH_MAX_LENGTH, help_text="Part of the agency's name."
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Part of the agency's name (case, accents and legal forms ignored) or of its "
+        "website's domain.",
     )
     ordering = serializers.ChoiceField(
         required=False,

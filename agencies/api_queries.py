@@ -15,12 +15,11 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.db.models.expressions import Col
 
-from agencies.matching import normalise_name
 from agencies.models import Agency, AgencyScore, Specialty
-from agencies.queries import follow_merges
+from agencies.queries import follow_merges, search_matches
 from agencies.ranking import listed_count_sql, listed_matching
 from agencies.raw_sql import agency_field, convert_rows, converted, qualified, specialty_codes_of
 from agencyrank.prepared import execute_prepared
@@ -79,11 +78,7 @@ def filtered_agencies(filters: dict) -> QuerySet[Agency]:
         min_engagements=filters.get("min_engagements"),
     )
     if search := filters.get("search", "").strip():
-        # The normalised key ignores case, accents and legal forms, as the site search does.
-        matches = Q(name__icontains=search)
-        if name_key := normalise_name(search):
-            matches |= Q(name_key__icontains=name_key)
-        agencies = agencies.filter(matches)
+        agencies = agencies.filter(search_matches(search))  # as the ranking searches
     return agencies
 
 

@@ -45,3 +45,23 @@ def domain_from_website(website: str) -> str:
         return ""
     host = host.lower().rstrip(".")
     return host.removeprefix("www.")
+
+
+def search_lookups(query: str) -> list[tuple[str, str]]:
+    """What a search for ``query`` looks for, as (Agency lookup, value) pairs: an agency
+    matches if it meets any of them.
+
+    The name through its normalised key, so case, accents, punctuation and legal forms do
+    not matter ("seleccion iberica" finds "Selección Ibérica S.L."), or as typed in any case
+    when nothing of the query survives normalising (a name in another script); and the
+    website's domain, as the query reads as one ("acme", "www.acme.com"). Both keys are
+    stored in lower case, so plain ``contains`` compares them; an index on each serves it.
+    """
+    query = query.strip()
+    if not query:
+        return []
+    name_key = normalise_name(query)
+    lookups = [("name_key__contains", name_key) if name_key else ("name__icontains", query)]
+    if domain := domain_from_website(query):
+        lookups.append(("domain__contains", domain))
+    return lookups

@@ -29,6 +29,7 @@ from agencies.queries.lookup import (
     follow_merges,
     listed_agency_or_target,
     public_agency,
+    search_matches,
 )
 from agencies.queries.marks import (
     MarkedAgency,
@@ -71,4 +72,5 @@ __all__ = [
     "published_ratings",
     "published_reviews",
     "score_snapshots",
+    "search_matches",
 ]

@@ -5,11 +5,13 @@ A merged agency is never shown: each lookup here answers with the agency it was 
 """
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db.models import Case, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
-from agencies.matching import domain_from_website, normalise_name
+from agencies.matching import domain_from_website, normalise_name, search_lookups
 from agencies.models import Agency
 
 AGENCY_SEARCH_LIMIT = 10
@@ -27,22 +29,25 @@ def _listed_targets(matches: QuerySet[Agency]) -> QuerySet[Agency]:
     return Agency.objects.listed().filter(pk__in=targets)
 
 
-def agency_search(query: str, *, limit: int = AGENCY_SEARCH_LIMIT) -> list[Agency]:
-    """Listed agencies whose name or website domain contains ``query``, merges resolved.
+def search_matches(query: str) -> Q:
+    """Agencies whose name or website domain contains ``query``, as the site searches
+    (``matching.search_lookups``); nothing for a blank query."""
+    lookups = search_lookups(query)
+    if not lookups:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{lookup: value}) for lookup, value in lookups))
 
-    The name is compared through its normalised key, so case, accents, punctuation and
-    legal forms do not matter ("seleccion iberica" finds "Selección Ibérica S.L.").
-    Closest first: exact matches, then names that start with the query. One query.
+
+def agency_search(query: str, *, limit: int = AGENCY_SEARCH_LIMIT) -> list[Agency]:
+    """Listed agencies whose name or website domain contains ``query`` (``search_matches``),
+    merges resolved. Closest first: exact matches, then names that start with the query.
+    One query.
     """
     name_key = normalise_name(query)
     domain = domain_from_website(query)
     if not name_key and not domain:
         return []
-    matches = Q()
-    if name_key:
-        matches |= Q(name_key__icontains=name_key)
-    if domain:
-        matches |= Q(domain__icontains=domain)
+    matches = search_matches(query)
     closeness = Case(
         When(Q(name_key=name_key) | Q(domain=domain), then=0),
         When(name_key__startswith=name_key, then=1),
