@@ -1,17 +1,6 @@
 from django.db import migrations
 
-
-class RunSQLOnPostgreSQL(migrations.RunSQL):
-    """RunSQL, skipped on other databases: SQLite (the local default) has no INCLUDE, and
-    reads a development site's few agencies as fast without these indexes."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from agencies.migrations._postgresql import RunSQLOnPostgreSQL
 
 
 # The ranking filtered by country and specialty, read from indexes alone. Its count read a
