@@ -20,7 +20,6 @@ there the statement simply runs.
 """
 
 import itertools
-import logging
 import re
 from collections.abc import Sequence
 
@@ -28,9 +27,9 @@ from django.db import DatabaseError
 from django.db.backends.utils import CursorWrapper
 from psycopg2 import errors
 
-logger = logging.getLogger(__name__)
-
-# Statements prepared on one connection at most; fixed statements are a few dozen.
+# Statements kept prepared on one connection at most, the least recently run given up first:
+# the fixed statements are a few dozen, and the ranking's first page and count add one each
+# per sort and set of filters that visitors use (five sorts, fifteen sets).
 MAX_PREPARED = 100
 # What the server says when it no longer runs a statement as it was prepared: a column it
 # reads changed type ("cached plan must not change result type"), it was dropped, or a name
@@ -80,20 +79,18 @@ def _execute_prepared(cursor: CursorWrapper, sql: str, params: Sequence) -> None
     raw = wrapper.connection
     prepared = getattr(wrapper, "prepared_statements", None)
     if prepared is None or prepared[0] is not raw:  # a new connection knows none of them
-        prepared = wrapper.prepared_statements = (raw, {})
-    names = prepared[1]
-    name = names.get(sql)
+        prepared = wrapper.prepared_statements = (raw, {}, itertools.count(1))
+    _raw, names, numbers = prepared
+    name = names.pop(sql, None)
     if name is None:
-        if len(names) >= MAX_PREPARED:  # a caller preparing ever-new texts: plain queries
-            if len(names) == MAX_PREPARED:
-                logger.warning("%s statements prepared on one connection; no more", MAX_PREPARED)
-                names[None] = ""  # warned once per connection
-            cursor.execute(sql, params)
-            return
-        name = f"agencyrank_{len(names) + 1}"
+        name = f"agencyrank_{next(numbers)}"
+        statements = f"PREPARE {name} AS {_numbered(sql)}"
+        if len(names) >= MAX_PREPARED:  # the least recently run one makes room
+            oldest = next(iter(names))
+            statements = f"DEALLOCATE {names.pop(oldest)}; {statements}"
         # Django's error classes, as for any query; not counted as one (see above).
         with wrapper.wrap_database_errors, raw.cursor() as setup:
-            setup.execute(f"PREPARE {name} AS {_numbered(sql)}")
-        names[sql] = name
+            setup.execute(statements)
+    names[sql] = name  # the most recently run last
     placeholders = ", ".join(["%s"] * len(params))
     cursor.execute(f"EXECUTE {name}({placeholders})" if params else f"EXECUTE {name}", params)

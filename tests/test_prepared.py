@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from agencies.ranking import PAGE_SIZE, RankedAgencies
+from agencyrank import prepared
 from agencyrank.prepared import execute_prepared
 from tests.factories import make_agency
 
@@ -109,6 +110,23 @@ def test_a_filtered_list_past_its_first_page_is_planned_for_its_values():
     count, rows = (query["sql"] for query in queries.captured_queries)
     assert count.startswith("EXECUTE")
     assert rows.startswith("SELECT")
+
+
+def test_past_the_limit_the_least_recently_run_statement_makes_room(monkeypatch):
+    monkeypatch.setattr(prepared, "MAX_PREPARED", 3)
+    with connection.cursor() as cursor:  # none prepared yet on this connection
+        cursor.execute("DEALLOCATE ALL")
+    connection.prepared_statements = None
+    texts = [f"SELECT %s::int + {number} /* room-{number} */" for number in range(5)]
+    assert run(texts[0], [1]) == [(1,)]
+    assert run(texts[1], [1]) == [(2,)]
+    assert run(texts[2], [1]) == [(3,)]
+    assert run(texts[0], [2]) == [(2,)]  # run again: now the most recent
+    assert run(texts[3], [1]) == [(4,)]  # gives up texts[1]
+    assert run(texts[4], [1]) == [(5,)]  # gives up texts[2]
+    kept = [text for text in prepared_texts() if "room-" in text]
+    assert sorted(text.split("room-")[1][0] for text in kept) == ["0", "3", "4"]
+    assert run(texts[1], [10]) == [(11,)]  # prepared again when asked for
 
 
 def test_a_connection_opened_for_one_request_runs_the_statement_plainly(monkeypatch):
