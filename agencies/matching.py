@@ -47,21 +47,34 @@ def domain_from_website(website: str) -> str:
     return host.removeprefix("www.")
 
 
+# Queries read as a website: an address with a scheme, a host with a dot (and a path), or a
+# single word. Anything else ("24/7", "A/S", "acme:8080") is not looked for in domains,
+# where the part before a slash or colon would match unrelated agencies.
+_WEBSITE_LIKE = re.compile(r"[a-z][a-z0-9+.-]*://\S+|[\w-]+(\.[\w-]+)+(/\S*)?|[\w-]+", re.I)
+
+
 def search_lookups(query: str) -> list[tuple[str, str]]:
     """What a search for ``query`` looks for, as (Agency lookup, value) pairs: an agency
     matches if it meets any of them.
 
-    The name through its normalised key, so case, accents, punctuation and legal forms do
-    not matter ("seleccion iberica" finds "Selección Ibérica S.L."), or as typed in any case
-    when nothing of the query survives normalising (a name in another script); and the
-    website's domain, as the query reads as one ("acme", "www.acme.com"). Both keys are
-    stored in lower case, so plain ``contains`` compares them; an index on each serves it.
+    - The name as typed, in any case (so a name typed in part, "Acme Staffing Lim", or in
+      another script, is found as it always was);
+    - the name's normalised key, so that accents, punctuation and legal forms do not matter
+      ("seleccion iberica" finds "Selección Ibérica S.L.");
+    - the website's domain, when the query reads as a website or a single word ("acme",
+      "www.acme.com/jobs").
+
+    The keys are stored in lower case, so plain ``contains`` compares them; on PostgreSQL a
+    trigram index serves each of the three (migration 0013).
     """
     query = query.strip()
     if not query:
         return []
+    lookups = [("name__icontains", query)]
     name_key = normalise_name(query)
-    lookups = [("name_key__contains", name_key) if name_key else ("name__icontains", query)]
-    if domain := domain_from_website(query):
+    # A key of single letters ("A/S" is "a s") would match across the words of most names.
+    if any(len(word) > 1 for word in name_key.split()):
+        lookups.append(("name_key__contains", name_key))
+    if _WEBSITE_LIKE.fullmatch(query) and (domain := domain_from_website(query)):
         lookups.append(("domain__contains", domain))
     return lookups

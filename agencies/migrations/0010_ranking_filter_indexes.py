@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from agencies.migrations._postgresql import RunSQLOnPostgreSQL
+from agencies.migrations._operations import RunSQLOnPostgreSQL
 
 
 # The ranking filtered by country and specialty, read from indexes alone. Its count read a

@@ -43,16 +43,17 @@ def agency_search(query: str, *, limit: int = AGENCY_SEARCH_LIMIT) -> list[Agenc
     merges resolved. Closest first: exact matches, then names that start with the query.
     One query.
     """
-    name_key = normalise_name(query)
-    domain = domain_from_website(query)
-    if not name_key and not domain:
+    if not query.strip():
         return []
     matches = search_matches(query)
-    closeness = Case(
-        When(Q(name_key=name_key) | Q(domain=domain), then=0),
-        When(name_key__startswith=name_key, then=1),
-        default=2,
-    )
+    name_key, domain = normalise_name(query), domain_from_website(query)
+    exact, starts = Q(name__iexact=query.strip()), Q(name__istartswith=query.strip())
+    # A blank key (a name in another script, a query that is no host) tells nothing here.
+    if name_key:
+        exact, starts = exact | Q(name_key=name_key), starts | Q(name_key__startswith=name_key)
+    if domain:
+        exact |= Q(domain=domain)
+    closeness = Case(When(exact, then=0), When(starts, then=1), default=2)
     return list(
         _listed_targets(Agency.objects.filter(matches))
         .annotate(closeness=closeness)

@@ -15,6 +15,9 @@ AGENCIES = [
     ("Acme Staffing Ltd", "https://www.acme-staffing.com/jobs"),
     ("Northbridge Talent", "https://northbridge.co.uk"),
     ("Москва Кадры", ""),
+    ("24/7 Recruitment", "https://round-the-clock.example"),
+    ("Staff24", "https://staff24.example"),
+    ("Alpha Search", "https://alpha-search.example"),
 ]
 
 
@@ -36,8 +39,12 @@ def agencies():
         ("https://www.acme-staffing.com/about", ["Acme Staffing Ltd"]),
         ("northbridge.co.uk", ["Northbridge Talent"]),
         ("co.uk", ["Northbridge Talent"]),
-        # A name in another script is searched as typed, in any case.
-        ("москва", ["Москва Кадры"]),
+        # A name is also searched as typed: in part, or in another script.
+        ("acme staffing l", ["Acme Staffing Ltd"]),
+        ("Кадры", ["Москва Кадры"]),
+        # Only what reads as a website is looked for in domains: "24/7" is not "24".
+        ("24/7", ["24/7 Recruitment"]),
+        ("A/S", []),
         ("talent agency", []),
     ],
 )
