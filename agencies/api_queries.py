@@ -21,7 +21,7 @@ from django.db.models.expressions import Col
 from agencies.models import Agency, AgencyScore, Specialty
 from agencies.queries import follow_merges, search_matches
 from agencies.ranking import listed_count_sql, listed_matching
-from agencies.raw_sql import agency_field, convert_rows, converted, qualified, specialty_codes_of
+from agencies.raw_sql import agency_field, convert_rows, converted, qualified
 from agencyrank.prepared import execute_prepared
 
 # Sort keys a client may ask for, and the column each reads ("-key" reverses).
@@ -119,14 +119,12 @@ def agency_page(filters: dict, start: int, stop: int) -> tuple[list[dict], int]:
             execute_prepared(cursor, sql, params)
         rows = cursor.fetchall()
     convert_rows(rows, _converted_columns(connection.vendor))  # SQLite's dates and booleans
-    ordered = connection.features.supports_aggregate_order_by_clause
     page = []
-    for *values, _total, codes in rows:
+    for *values, codes, _total in rows:
         agency = dict(zip(LIST_COLUMNS, values, strict=True))
-        codes = codes.split(",") if codes else []
-        agency["specialties"] = codes if ordered else sorted(codes)
+        agency["specialties"] = codes.split(",") if codes else []  # kept in code order
         page.append(agency)
-    return page, rows[0][-2] if rows else 0
+    return page, rows[0][-1] if rows else 0
 
 
 # The page is one statement of raw SQL around the ORM's compiled filter: the ORM has no common
@@ -171,7 +169,7 @@ def _score_side_page(
         f"WITH {before_page}with_value AS ("  # noqa: S608 - as above
         f"SELECT {names.select_list} FROM {with_value} {if_left}"
         f"ORDER BY {_order_by(order)} LIMIT %s OFFSET %s) "
-        f"SELECT page.*, {total_sql} AS total, ({names.specialties}) AS specialties FROM ("
+        f"SELECT page.*, {total_sql} AS total FROM ("
         f"SELECT * FROM with_value UNION ALL SELECT * FROM ("
         f"SELECT {names.select_list} FROM {agency} LEFT OUTER JOIN {score} ON {joined} "
         f"WHERE {where_sql} AND {key} IS NULL "
@@ -199,7 +197,7 @@ def _agency_side_page(
     from_where = f"FROM {agency} LEFT OUTER JOIN {score} ON {joined} WHERE {where_sql}"
     total = f"(SELECT COUNT(*) {from_where})" if count_apart else "COUNT(*) OVER ()"
     sql = (
-        f"SELECT page.*, ({names.specialties}) AS specialties FROM ("  # noqa: S608 - as above
+        f"SELECT page.* FROM ("  # noqa: S608 - as above
         f"SELECT {names.select_list}, {total} AS total {from_where} "
         f"ORDER BY {_order_by(order, nulls_last=True)} LIMIT %s OFFSET %s"
         f") page ORDER BY {_order_by(order, by_name=True)}"
@@ -233,8 +231,7 @@ class _Names:
     score: str
     joined: str  # the agency's score row
     columns: dict[str, str]  # LIST_COLUMNS name → qualified column
-    select_list: str
-    specialties: str  # a subquery: the codes of the agency in "page", joined by commas
+    select_list: str  # LIST_COLUMNS, then the agency's specialty codes
 
 
 @functools.cache
@@ -247,10 +244,12 @@ def _names(vendor: str) -> _Names:
         score=quote(AgencyScore._meta.db_table),
         joined=f"{columns['pk']} = {qualified(AgencyScore._meta.get_field('agency'))}",
         columns=columns,
-        select_list=", ".join(f"{column} AS {quote(name)}" for name, column in columns.items()),
-        # In code order where the database can order an aggregate; else sorted in Python, in
-        # the same byte order as its ORDER BY.
-        specialties=specialty_codes_of(f"page.{quote('pk')}", ordered=True),
+        select_list=", ".join(
+            [
+                *(f"{column} AS {quote(name)}" for name, column in columns.items()),
+                f"{qualified(Agency._meta.get_field('specialty_codes'))} AS specialties",
+            ]
+        ),
     )
 
 

@@ -81,6 +81,10 @@ class Agency(models.Model):
     specialties = models.ManyToManyField(
         Specialty, verbose_name=_("specialties"), related_name="agencies", blank=True
     )
+    # The codes of ``specialties``, comma-separated in code order ("" without any), kept by
+    # triggers on the link table (migration 0015) however the links change, so that a list
+    # of agencies shows them without looking them up agency by agency.
+    specialty_codes = models.TextField(_("specialty codes"), blank=True, default="", editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     merged_into = models.ForeignKey(
         "self",
@@ -136,6 +140,11 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def specialty_code_list(self) -> list[str]:
+        """The codes of the agency's specialties, in code order, as last read from its row."""
+        return self.specialty_codes.split(",") if self.specialty_codes else []
 
     def clean(self) -> None:
         target = self.merged_into

@@ -23,7 +23,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from agencies.matching import search_lookups
 from agencies.models import Agency, AgencyScore, ListedAgencyCount, Specialty
-from agencies.raw_sql import agency_field, qualified, specialty_codes_of
+from agencies.raw_sql import agency_field, qualified
 from agencyrank.prepared import execute_prepared
 
 # Each sort of the ranking: its columns, best first, as (name, descending) pairs; an agency
@@ -63,8 +63,9 @@ RANKING_FIELDS = (
     "score__flag_salary_fishing",
 )
 # A row of the ranking: RANKING_FIELDS (score fields None before the first recompute), then
-# whether the agency holds a rank and its specialty codes (comma-separated, in no set order;
-# None without any). Booleans are as the database driver gives them (1 and 0 on SQLite).
+# whether the agency holds a rank and its specialty codes (Agency.specialty_codes:
+# comma-separated, "" without any). Booleans are as the database driver gives them (1 and 0
+# on SQLite).
 RankingRow = namedtuple("RankingRow", [*RANKING_FIELDS, "is_ranked", "specialty_codes"])
 
 
@@ -189,10 +190,7 @@ class _Names:
     ranked: str
     ranked_agency: str
     select_list: str  # RANKING_FIELDS, each under its own name
-    # Subqueries: the codes of the agency in the agency table's row, or in "page"'s, joined
-    # by commas in no set order (the page sorts them).
-    agency_specialties: str
-    page_specialties: str
+    specialty_codes: str  # the agency's column
     listed: tuple[str, tuple]  # the condition that lists an agency, and its parameters
 
 
@@ -220,8 +218,7 @@ def _names(vendor: str) -> _Names:
         select_list=", ".join(
             f"{qualified(agency_field(name))} AS {quote(name)}" for name in RANKING_FIELDS
         ),
-        agency_specialties=specialty_codes_of(qualified(Agency._meta.pk), ordered=False),
-        page_specialties=specialty_codes_of(f"page.{quote('pk')}", ordered=False),
+        specialty_codes=qualified(Agency._meta.get_field("specialty_codes")),
         listed=(listed, tuple(listed_params)),
     )
 
@@ -249,11 +246,10 @@ def _group_sql(
     if_left: str = "",
     limit: str = "%s",
     offset: str = "%s",
-    specialties: bool = False,
 ) -> str:
     """The ranked (or the other) agencies matching ``where``, in ``sort`` order, ``LIMIT
-    {limit} OFFSET {offset}``, with their specialties if asked (PostgreSQL reads them for the
-    rows kept only). Ranked ones are read from the score side, through the sort's index."""
+    {limit} OFFSET {offset}``, as RankingRow columns. Ranked ones are read from the score
+    side, through the sort's index."""
     if ranked:
         source = (
             f"{names.score} INNER JOIN {names.agency} ON {names.joined} "
@@ -264,19 +260,20 @@ def _group_sql(
             f"{names.agency} LEFT OUTER JOIN {names.score} ON {names.joined} "
             f"WHERE {where} AND {names.rank} IS NULL "
         )
-    columns = f"{names.select_list}, {'TRUE' if ranked else 'FALSE'} AS is_ranked"
-    if specialties:
-        columns += f", ({names.agency_specialties}) AS specialty_codes"
+    columns = (
+        f"{names.select_list}, {'TRUE' if ranked else 'FALSE'} AS is_ranked, "
+        f"{names.specialty_codes} AS specialty_codes"
+    )
     return (
         f"SELECT {columns} FROM {source}"  # noqa: S608 - names and the ORM's compiled SQL
         f"ORDER BY {_order_by(sort)} LIMIT {limit} OFFSET {offset}"
     )
 
 
-def _page_sql(names: _Names, sort: str, page: str, *, limit: str = "") -> str:
-    """The rows of ``page`` (a subquery of the groups' rows) with their specialties."""
+def _page_sql(sort: str, page: str, *, limit: str = "") -> str:
+    """The rows of ``page`` (a subquery of the groups' rows) in the page's order."""
     return (
-        f"SELECT page.*, ({names.page_specialties}) AS specialty_codes FROM ({page}) page "  # noqa: S608
+        f"SELECT page.* FROM ({page}) page "  # noqa: S608 - names and compiled SQL
         f"ORDER BY is_ranked DESC, {_order_by(sort, by_name=True)}{limit}"
     )
 
@@ -291,14 +288,14 @@ def _rows_sql(vendor: str, sort: str, where: str, groups: tuple[bool, ...]) -> s
     for a filtered list, where the count tells how many are ranked."""
     names = _names(vendor)
     if len(groups) == 1:
-        return _group_sql(names, where, sort, ranked=groups[0], specialties=True)
+        return _group_sql(names, where, sort, ranked=groups[0])
     parts = [_group_sql(names, where, sort, ranked=ranked) for ranked in groups]
     # SQLite takes no ORDER BY or LIMIT in a UNION's own members, only in subqueries.
     page = " UNION ALL ".join(
         f"SELECT * FROM ({part}) part_{number}"  # noqa: S608 - as above
         for number, part in enumerate(parts)
     )
-    return _page_sql(names, sort, page)
+    return _page_sql(sort, page)
 
 
 @functools.lru_cache(maxsize=512)
@@ -323,7 +320,7 @@ def _first_page_sql(vendor: str, sort: str, where: str) -> str:
         "SELECT * FROM ranked_page UNION ALL "  # noqa: S608 - names and compiled SQL
         f"SELECT * FROM ({others}) others WHERE (SELECT COUNT(*) FROM ranked_page) < {size}"
     )
-    rows = _page_sql(names, sort, page, limit=f" LIMIT {size}")
+    rows = _page_sql(sort, page, limit=f" LIMIT {size}")
     return f"WITH ranked_page AS ({ranked_page}) {rows}"
 
 
@@ -355,7 +352,7 @@ def _listing_rows_sql(vendor: str, sort: str) -> str:
         f"SELECT * FROM ({others}) others WHERE (SELECT COUNT(*) FROM ranked_page) < %s"
     )
     # Up to a page of the others may follow the ranked ones: the page ends at its size.
-    rows = _page_sql(names, sort, page, limit=" LIMIT %s")
+    rows = _page_sql(sort, page, limit=" LIMIT %s")
     return f"WITH {before_page}, ranked_page AS ({ranked_page}) {rows}"
 
 

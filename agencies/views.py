@@ -105,7 +105,7 @@ def agency_detail(request, slug):
             "score_words": score_words(score),
             "metrics": metric_rows(score),
             "flags": flag_rows(score),
-            "specialties": specialty_list(agency.specialty_codes),
+            "specialties": specialty_list(agency.specialty_code_list),
             "reviews": review_articles(published_reviews(agency)),
             "trend": trend_chart(score_snapshots(agency)),
             "reply_times": reply_time_chart(score.evidence if score else None),

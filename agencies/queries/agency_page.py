@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
+from django.db.models import QuerySet
 
-from agencies.models import Agency, AgencyScore, ScoreSnapshot, Specialty
+from agencies.models import Agency, AgencyScore, ScoreSnapshot
 from agencies.raw_sql import convert_rows, converted
 from agencyrank.prepared import execute_prepared
 from reviews.models import RATING_FIELDS, Review, ReviewStatus
@@ -67,35 +67,21 @@ _ANY_AGENCY_ID = -424242
 _AGENCY_COLUMNS = tuple(field.attname for field in Agency._meta.concrete_fields)
 _SCORE_COLUMNS = tuple(field.attname for field in AgencyScore._meta.concrete_fields)
 
-# The agency's specialty codes, comma-separated in no set order (None without any), read with
-# the agency rather than as a query of their own; the page sorts them.
-_SPECIALTY_CODES = Subquery(
-    Specialty.agencies.through.objects.filter(agency=OuterRef("pk"))
-    .values("agency")
-    .annotate(codes=StringAgg("specialty__code", Value(",")))
-    .values("codes")
-)
-
 
 @functools.cache
 def _agency_page_statement(vendor: str) -> _Compiled:
     return _compiled(
         Agency.objects.filter(slug=_ANY_SLUG)
-        .annotate(specialty_codes=_SPECIALTY_CODES)
         .order_by()
-        .values_list(
-            *_AGENCY_COLUMNS,
-            *(f"score__{column}" for column in _SCORE_COLUMNS),
-            "specialty_codes",
-        ),
+        .values_list(*_AGENCY_COLUMNS, *(f"score__{column}" for column in _SCORE_COLUMNS)),
         _ANY_SLUG,
         prepare=True,
     )
 
 
 def listed_agency_page(slug: str) -> Agency | None:
-    """The listed agency at ``slug`` with its score row and ``specialty_codes`` (in code
-    order); None when no agency has that slug, or when it was merged or deactivated. One query.
+    """The listed agency at ``slug`` with its score row; None when no agency has that slug,
+    or when it was merged or deactivated. One query.
 
     The score row is cached on the agency (``agency.score``), as ``select_related`` would.
     """
@@ -106,13 +92,11 @@ def listed_agency_page(slug: str) -> Agency | None:
     agency = Agency.from_db(connection.alias, _AGENCY_COLUMNS, row[: len(_AGENCY_COLUMNS)])
     if agency.merged_into_id is not None or not agency.is_active:
         return None
-    score_values = row[len(_AGENCY_COLUMNS) : -1]
+    score_values = row[len(_AGENCY_COLUMNS) :]
     score = None
     if score_values[0] is not None:  # the score row's key: the agency's id
         score = AgencyScore.from_db(connection.alias, _SCORE_COLUMNS, score_values)
     Agency._meta.get_field("score").set_cached_value(agency, score)
-    # Python's order is the database's for these lowercase ASCII codes.
-    agency.specialty_codes = sorted(row[-1].split(",")) if row[-1] else []
     return agency
 
 

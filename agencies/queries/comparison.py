@@ -7,9 +7,9 @@ from django.db.models import Q
 from agencies.models import Agency
 from agencies.queries.lookup import MERGE_HOPS
 
-# What the comparison shows of each agency, read as plain values with its score and one row
-# per specialty (a handful of rows for four agencies): building model instances three merge
-# levels deep, and prefetching, took most of the page's time.
+# What the comparison shows of each agency, read as plain values with its score and its
+# specialty codes: building model instances three merge levels deep, and prefetching, took
+# most of the page's time.
 COMPARISON_FIELDS = (
     "pk",
     "slug",
@@ -34,7 +34,7 @@ COMPARISON_FIELDS = (
     "score__flag_ghosting",
     "score__flag_cv_harvesting",
     "score__flag_salary_fishing",
-    "specialties__code",
+    "specialty_codes",
 )
 
 
@@ -42,12 +42,8 @@ def _compared_agencies(matching: Q) -> dict[int, dict]:
     """Id → COMPARISON_FIELDS of the agencies ``matching``, ``specialty_codes`` in code order."""
     agencies: dict[int, dict] = {}
     for row in Agency.objects.filter(matching).order_by().values(*COMPARISON_FIELDS):
-        code = row.pop("specialties__code")
-        agency = agencies.setdefault(row["pk"], {**row, "specialty_codes": []})
-        if code is not None:
-            agency["specialty_codes"].append(code)
-    for agency in agencies.values():
-        agency["specialty_codes"].sort()
+        codes = row["specialty_codes"]
+        agencies[row["pk"]] = {**row, "specialty_codes": codes.split(",") if codes else []}
     return agencies
 
 
