@@ -298,12 +298,25 @@ def _rows_sql(vendor: str, sort: str, where: str, groups: tuple[bool, ...]) -> s
     return _page_sql(sort, page)
 
 
+def _ranked_then_others(
+    sort: str, ranked_page: str, others: str, size: str, *, before_page: str = ""
+) -> str:
+    """The page: ``ranked_page``'s rows (a statement, kept as a CTE of that name), then
+    ``others``' only if the ranked ones fall short of ``size``, at most ``size`` in the
+    page's order. PostgreSQL evaluates a condition on a subquery alone once, first, and
+    skips what it guards when false. ``before_page``: CTEs the two statements read."""
+    page = (
+        "SELECT * FROM ranked_page UNION ALL "  # noqa: S608 - names and compiled SQL
+        f"SELECT * FROM ({others}) others WHERE (SELECT COUNT(*) FROM ranked_page) < {size}"
+    )
+    rows = _page_sql(sort, page, limit=f" LIMIT {size}")
+    return f"WITH {before_page}ranked_page AS ({ranked_page}) {rows}"
+
+
 @functools.lru_cache(maxsize=512)
 def _first_page_sql(vendor: str, sort: str, where: str) -> str:
     """The first page of the agencies matching ``where``, which finds where the ranked ones
-    end itself: the ranked agencies up to a page, then the others if the ranked ones fall
-    short of one. PostgreSQL evaluates a condition on a subquery alone once, first, and skips
-    what it guards when false.
+    end itself (_ranked_then_others).
 
     The page's size is written out, not a parameter: planning for a limit it does not know,
     as a prepared statement's one plan must, PostgreSQL reckons with a tenth of the matches
@@ -316,12 +329,7 @@ def _first_page_sql(vendor: str, sort: str, where: str) -> str:
     size = str(PAGE_SIZE)
     ranked_page = _group_sql(names, where, sort, ranked=True, limit=size, offset="0")
     others = _group_sql(names, where, sort, ranked=False, limit=size, offset="0")
-    page = (
-        "SELECT * FROM ranked_page UNION ALL "  # noqa: S608 - names and compiled SQL
-        f"SELECT * FROM ({others}) others WHERE (SELECT COUNT(*) FROM ranked_page) < {size}"
-    )
-    rows = _page_sql(sort, page, limit=f" LIMIT {size}")
-    return f"WITH ranked_page AS ({ranked_page}) {rows}"
+    return _ranked_then_others(sort, ranked_page, others, size)
 
 
 @functools.lru_cache(maxsize=32)
@@ -332,14 +340,14 @@ def _listing_rows_sql(vendor: str, sort: str) -> str:
     Counting the ranked agencies (7,500 of 10,000) cost more than the page's rows. Here the
     ranked agencies before the page are counted first, up to the page's start: the ranked
     ones on the page are read only if some are left, and the others from the offset the count
-    leaves, only when the ranked ones fall short of the page (as in _first_page_sql).
+    leaves, only when the ranked ones fall short of the page (_ranked_then_others).
     """
     names = _names(vendor)
     where = names.listed[0]
     ranked = f"{names.score} INNER JOIN {names.agency} ON {names.joined}"
     before_page = (
         "before_page AS (SELECT COUNT(*) AS agencies FROM (SELECT 1 "  # noqa: S608 - names
-        f"FROM {ranked} WHERE {where} AND {names.rank} IS NOT NULL LIMIT %s) counted)"
+        f"FROM {ranked} WHERE {where} AND {names.rank} IS NOT NULL LIMIT %s) counted), "
     )
     ranked_page = _group_sql(
         names, where, sort, ranked=True, if_left="AND (SELECT agencies FROM before_page) = %s "
@@ -347,13 +355,8 @@ def _listing_rows_sql(vendor: str, sort: str) -> str:
     others = _group_sql(
         names, where, sort, ranked=False, offset="%s - (SELECT agencies FROM before_page)"
     )
-    page = (
-        "SELECT * FROM ranked_page UNION ALL "  # noqa: S608 - as above
-        f"SELECT * FROM ({others}) others WHERE (SELECT COUNT(*) FROM ranked_page) < %s"
-    )
     # Up to a page of the others may follow the ranked ones: the page ends at its size.
-    rows = _page_sql(sort, page, limit=" LIMIT %s")
-    return f"WITH {before_page}, ranked_page AS ({ranked_page}) {rows}"
+    return _ranked_then_others(sort, ranked_page, others, "%s", before_page=before_page)
 
 
 class RankedAgencies:
