@@ -367,7 +367,8 @@ class RankedAgencies:
     slice, wherever the page falls. The statements are written out around the filters' WHERE
     condition as the ORM compiles it: compiling the page's querysets through the ORM took
     longer (about 0.8 ms a page) than the database took to run them. Without a filter nothing
-    goes through the ORM at all, and the statements are prepared once per connection.
+    goes through the ORM at all. The counts and first pages, and the unfiltered ranking's
+    every page, are prepared once per connection unless a name search decides their plan.
     """
 
     def __init__(self, *, sort: str = "score", **filters) -> None:
@@ -398,14 +399,10 @@ class RankedAgencies:
                     f"WHERE {self._where}"
                 )
                 with connection.cursor() as cursor:
-                    if self._searched:  # a name search's plan depends on the words searched
-                        cursor.execute(sql, self._params)
-                    else:
-                        # Country, city, specialty and evidence are read through the same
-                        # indexes whatever their values: planned once, the count is as fast
-                        # for every filter set tried (the page's rows are not: a plan made
-                        # for no specialty in particular read 5.8 ms of rows instead of 1.5).
-                        execute_prepared(cursor, sql, self._params)
+                    # Country, city, specialty and evidence are read through the same
+                    # indexes whatever their values: planned once, the count is as fast for
+                    # every filter set tried.
+                    self._execute(cursor, sql, self._params)
                     self._count, self._ranked = cursor.fetchone()
             else:
                 # Every listed agency: the count the database keeps.
@@ -429,11 +426,7 @@ class RankedAgencies:
                 # The first page: one statement per sort and set of filters, planned once
                 # unless a search's words decide its plan.
                 sql = _first_page_sql(connection.vendor, self._sort, self._where)
-                params = [*self._params, *self._params]
-                if self._searched:
-                    cursor.execute(sql, params)
-                else:
-                    execute_prepared(cursor, sql, params)
+                self._execute(cursor, sql, [*self._params, *self._params])
                 return [RankingRow._make(row) for row in cursor.fetchall()[:stop]]
             if self._filtered:
                 # Planned for its values: past its first page, a filtered list's best plan
@@ -442,6 +435,14 @@ class RankedAgencies:
             else:  # the same few statements for every page of the unfiltered ranking
                 execute_prepared(cursor, *self._listing_rows(start, stop))
             return [RankingRow._make(row) for row in cursor.fetchall()]
+
+    def _execute(self, cursor, sql: str, params: list) -> None:
+        """Run one of the list's fixed statements: prepared once per connection, unless a
+        name search decides its plan (a search's words can match 3 agencies or 3,000)."""
+        if self._searched:
+            cursor.execute(sql, params)
+        else:
+            execute_prepared(cursor, sql, params)
 
     def _listing_rows(self, start: int, stop: int) -> tuple[str, list]:
         sql = _listing_rows_sql(connection.vendor, self._sort)
