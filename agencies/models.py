@@ -81,9 +81,9 @@ class Agency(models.Model):
     specialties = models.ManyToManyField(
         Specialty, verbose_name=_("specialties"), related_name="agencies", blank=True
     )
-    # The codes of ``specialties``, comma-separated in code order ("" without any), kept by
-    # triggers on the link table (migration 0015) however the links change, so that a list
-    # of agencies shows them without looking them up agency by agency.
+    # The codes of ``specialties``, comma-separated in code order ("" without any), written
+    # by the database (triggers, migration 0015) however the links change, so that a list of
+    # agencies shows them without looking them up agency by agency. Read it; never write it.
     specialty_codes = models.TextField(_("specialty codes"), blank=True, default="", editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     merged_into = models.ForeignKey(

@@ -3,34 +3,45 @@ from django.db import migrations, models
 from agencies.migrations._operations import RunSQLOnPostgreSQL, RunSQLOnSQLite
 
 # Agency.specialty_codes follows the agency's links to specialties, whatever writes them: the
-# admin, the services, imports, a merge or plain SQL. A row-level trigger on the link table
-# writes the codes of each agency whose links changed; one on the specialty table rewrites
-# them for its holders if a code is renamed, and one on the agency table keeps any other
-# write of the column to the codes of its links. Before, the ranking and the API looked the
-# codes up for each of a page's 50 agencies (0.3 to 0.4 ms a page on PostgreSQL). The agency
-# row's update touches neither is_active nor merged_into_id, so the listed count's triggers
-# (0009) do not run for it.
+# admin, the services, imports, a merge or plain SQL. One trigger on the agency table writes
+# the codes of the agency's links whenever the row is written with the column (so a save()
+# of an agency read before its links changed cannot put stale codes back); the triggers on
+# the link table and on a renamed specialty code only rewrite the column of the agencies
+# concerned, which sets that one off. Before, the ranking and the API looked the codes up
+# for each of a page's 50 agencies (0.3 to 0.4 ms a page on PostgreSQL). The agency row's
+# update touches neither is_active nor merged_into_id, so the listed count's triggers (0009)
+# do not run for it.
+
+# Rewriting an agency's column, which the agency table's trigger fills in.
+REWRITE = "UPDATE agencies_agency SET specialty_codes = specialty_codes"
 
 POSTGRESQL = [
     """
-    CREATE FUNCTION agencies_specialty_codes_of(agency bigint) RETURNS text
-    LANGUAGE sql STABLE AS $$
-        SELECT COALESCE(STRING_AGG(specialty.code, ',' ORDER BY specialty.code), '')
-        FROM agencies_agency_specialties link
-        INNER JOIN agencies_specialty specialty ON specialty.id = link.specialty_id
-        WHERE link.agency_id = agency
+    CREATE FUNCTION agencies_specialty_codes_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.specialty_codes := (
+            SELECT COALESCE(STRING_AGG(specialty.code, ',' ORDER BY specialty.code), '')
+            FROM agencies_agency_specialties link
+            INNER JOIN agencies_specialty specialty ON specialty.id = link.specialty_id
+            WHERE link.agency_id = NEW.id
+        );
+        RETURN NEW;
+    END
     $$
     """,
     """
+    CREATE TRIGGER agencies_specialty_codes_kept
+    BEFORE INSERT OR UPDATE OF specialty_codes ON agencies_agency
+    FOR EACH ROW EXECUTE FUNCTION agencies_specialty_codes_kept()
+    """,
+    f"""
     CREATE FUNCTION agencies_specialty_codes_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP IN ('DELETE', 'UPDATE') THEN
-            UPDATE agencies_agency SET specialty_codes = agencies_specialty_codes_of(id)
-            WHERE id = OLD.agency_id;
+            {REWRITE} WHERE id = OLD.agency_id;
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            UPDATE agencies_agency SET specialty_codes = agencies_specialty_codes_of(id)
-            WHERE id = NEW.agency_id;
+            {REWRITE} WHERE id = NEW.agency_id;
         END IF;
         RETURN NULL;
     END
@@ -41,10 +52,10 @@ POSTGRESQL = [
     AFTER INSERT OR DELETE OR UPDATE ON agencies_agency_specialties
     FOR EACH ROW EXECUTE FUNCTION agencies_specialty_codes_change()
     """,
-    """
+    f"""
     CREATE FUNCTION agencies_specialty_codes_reset() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE agencies_agency SET specialty_codes = '' WHERE specialty_codes <> '';
+        {REWRITE} WHERE specialty_codes <> '';
         RETURN NULL;
     END
     $$
@@ -54,11 +65,10 @@ POSTGRESQL = [
     AFTER TRUNCATE ON agencies_agency_specialties
     FOR EACH STATEMENT EXECUTE FUNCTION agencies_specialty_codes_reset()
     """,
-    """
+    f"""
     CREATE FUNCTION agencies_specialty_code_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE agencies_agency SET specialty_codes = agencies_specialty_codes_of(id)
-        WHERE id IN (
+        {REWRITE} WHERE id IN (
             SELECT agency_id FROM agencies_agency_specialties WHERE specialty_id = NEW.id
         );
         RETURN NULL;
@@ -70,22 +80,7 @@ POSTGRESQL = [
     AFTER UPDATE OF code ON agencies_specialty
     FOR EACH ROW EXECUTE FUNCTION agencies_specialty_code_renamed()
     """,
-    # Whatever else writes the column (a save() of an agency read before its links changed
-    # writes back what it read) gets the codes of the agency's links.
-    """
-    CREATE FUNCTION agencies_specialty_codes_kept() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        NEW.specialty_codes := agencies_specialty_codes_of(NEW.id);
-        RETURN NEW;
-    END
-    $$
-    """,
-    """
-    CREATE TRIGGER agencies_specialty_codes_kept
-    BEFORE INSERT OR UPDATE OF specialty_codes ON agencies_agency
-    FOR EACH ROW EXECUTE FUNCTION agencies_specialty_codes_kept()
-    """,
-    "UPDATE agencies_agency SET specialty_codes = agencies_specialty_codes_of(id)",
+    REWRITE,
     # The country filter's index carries what the ranking shows of an agency (0010), now
     # with its codes, so that a country's page still reads the index alone.
     "DROP INDEX agency_listed_country_idx",
@@ -100,65 +95,56 @@ POSTGRESQL_REVERSE = [
     CREATE INDEX agency_listed_country_idx ON agencies_agency (country, id)
     INCLUDE (name, slug, city) WHERE is_active AND merged_into_id IS NULL
     """,
-    "DROP TRIGGER agencies_specialty_codes_kept ON agencies_agency",
-    "DROP FUNCTION agencies_specialty_codes_kept()",
     "DROP TRIGGER agencies_specialty_code_renamed ON agencies_specialty",
     "DROP FUNCTION agencies_specialty_code_renamed()",
     "DROP TRIGGER agencies_specialty_codes_reset ON agencies_agency_specialties",
     "DROP FUNCTION agencies_specialty_codes_reset()",
     "DROP TRIGGER agencies_specialty_codes_change ON agencies_agency_specialties",
     "DROP FUNCTION agencies_specialty_codes_change()",
-    "DROP FUNCTION agencies_specialty_codes_of(bigint)",
+    "DROP TRIGGER agencies_specialty_codes_kept ON agencies_agency",
+    "DROP FUNCTION agencies_specialty_codes_kept()",
 ]
 
-# SQLite has neither functions nor ordered aggregates: each trigger writes the codes itself,
+# SQLite cannot change a row in a BEFORE trigger and has no ordered aggregate: the row is
+# written again after, unless it already holds its codes (which also ends the recursion),
 # joined in the order of an ordered subquery.
-SQLITE_CODES_OF = """(
+SQLITE_CODES = """(
     SELECT COALESCE(GROUP_CONCAT(code, ','), '') FROM (
         SELECT specialty.code AS code FROM agencies_agency_specialties link
         INNER JOIN agencies_specialty specialty ON specialty.id = link.specialty_id
-        WHERE link.agency_id = {agency} ORDER BY specialty.code
+        WHERE link.agency_id = NEW.id ORDER BY specialty.code
     )
 )"""
-
-
-def _sqlite_refresh(agency: str) -> str:
-    codes = SQLITE_CODES_OF.format(agency=agency)
-    return f"UPDATE agencies_agency SET specialty_codes = {codes} WHERE id = {agency};"
-
+SQLITE_KEPT = (
+    f"WHEN NEW.specialty_codes IS NOT {SQLITE_CODES} BEGIN UPDATE agencies_agency "
+    f"SET specialty_codes = {SQLITE_CODES} WHERE id = NEW.id; END"
+)
 
 SQLITE = [
-    "CREATE TRIGGER agencies_specialty_codes_insert AFTER INSERT ON agencies_agency_specialties "
-    f"BEGIN {_sqlite_refresh('NEW.agency_id')} END",
-    "CREATE TRIGGER agencies_specialty_codes_delete AFTER DELETE ON agencies_agency_specialties "
-    f"BEGIN {_sqlite_refresh('OLD.agency_id')} END",
-    "CREATE TRIGGER agencies_specialty_codes_update AFTER UPDATE ON agencies_agency_specialties "
-    f"BEGIN {_sqlite_refresh('OLD.agency_id')} {_sqlite_refresh('NEW.agency_id')} END",
-    "CREATE TRIGGER agencies_specialty_code_renamed AFTER UPDATE OF code ON agencies_specialty "
-    "BEGIN UPDATE agencies_agency SET specialty_codes = "
-    f"{SQLITE_CODES_OF.format(agency='agencies_agency.id')} WHERE id IN ("
-    "SELECT agency_id FROM agencies_agency_specialties WHERE specialty_id = NEW.id); END",
-    # SQLite cannot change a row in a BEFORE trigger: the row is written again after, unless
-    # it already holds its codes (which also ends the recursion).
     "CREATE TRIGGER agencies_specialty_codes_kept_insert AFTER INSERT ON agencies_agency "
-    f"WHEN NEW.specialty_codes IS NOT {SQLITE_CODES_OF.format(agency='NEW.id')} "
-    f"BEGIN {_sqlite_refresh('NEW.id')} END",
+    + SQLITE_KEPT,
     "CREATE TRIGGER agencies_specialty_codes_kept_update "
-    "AFTER UPDATE OF specialty_codes ON agencies_agency "
-    f"WHEN NEW.specialty_codes IS NOT {SQLITE_CODES_OF.format(agency='NEW.id')} "
-    f"BEGIN {_sqlite_refresh('NEW.id')} END",
-    "UPDATE agencies_agency SET specialty_codes = "
-    f"{SQLITE_CODES_OF.format(agency='agencies_agency.id')}",
+    "AFTER UPDATE OF specialty_codes ON agencies_agency " + SQLITE_KEPT,
+    "CREATE TRIGGER agencies_specialty_codes_insert AFTER INSERT ON agencies_agency_specialties "
+    f"BEGIN {REWRITE} WHERE id = NEW.agency_id; END",
+    "CREATE TRIGGER agencies_specialty_codes_delete AFTER DELETE ON agencies_agency_specialties "
+    f"BEGIN {REWRITE} WHERE id = OLD.agency_id; END",
+    "CREATE TRIGGER agencies_specialty_codes_update AFTER UPDATE ON agencies_agency_specialties "
+    f"BEGIN {REWRITE} WHERE id IN (OLD.agency_id, NEW.agency_id); END",
+    "CREATE TRIGGER agencies_specialty_code_renamed AFTER UPDATE OF code ON agencies_specialty "
+    f"BEGIN {REWRITE} WHERE id IN ("
+    "SELECT agency_id FROM agencies_agency_specialties WHERE specialty_id = NEW.id); END",
+    REWRITE,
 ]
 SQLITE_REVERSE = [
     f"DROP TRIGGER {name}"
     for name in (
+        "agencies_specialty_codes_kept_insert",
+        "agencies_specialty_codes_kept_update",
         "agencies_specialty_codes_insert",
         "agencies_specialty_codes_delete",
         "agencies_specialty_codes_update",
         "agencies_specialty_code_renamed",
-        "agencies_specialty_codes_kept_insert",
-        "agencies_specialty_codes_kept_update",
     )
 ]
 
